@@ -1,0 +1,1 @@
+"""answerdesk: a self-hosted customer-contact desk."""

@@ -1,0 +1,1 @@
+"""Mail intake: raw storage, parsing, quote stripping, import and the ingest pipeline."""

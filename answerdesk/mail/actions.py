@@ -1,0 +1,113 @@
+"""Mail intake operations: accept raw bytes durably, process them, replay the quarantine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from answerdesk.blob_store import BlobStore
+from answerdesk.mail.models import RawMessage
+from answerdesk.mail.pipeline.context import Quarantine
+from answerdesk.mail.pipeline.parse import parse
+from answerdesk.mail.pipeline.runner import Parsed, write
+
+
+@dataclass
+class Accepted:
+    """What do_accept did with a batch of raw messages."""
+
+    # Stored now, or stored earlier but never processed (a crash): to process.
+    pending: list[tuple[RawMessage, bytes]] = field(default_factory=list)
+    # The same bytes were already stored and processed: nothing to do.
+    known: int = 0
+
+
+def do_accept(
+    items: Iterable[tuple[str, bytes]],
+    *,
+    store: BlobStore,
+    received_at: dt.datetime | None = None,
+    sync_each: bool = False,
+) -> Accepted:
+    """Store raw messages byte-exact and commit their rows, before anything parses them.
+
+    The bytes are on disk (synced) before the rows naming them are committed, so a
+    committed row always has its bytes. Identical bytes are stored once (content address).
+    """
+    received_at = received_at or timezone.now()
+    items = [(source, data, hashlib.sha256(data).hexdigest()) for source, data in items]
+    existing = RawMessage.objects.in_bulk({sha for _, _, sha in items}, field_name="sha256")
+    accepted = Accepted()
+    new_rows: list[RawMessage] = []
+    seen: set[str] = set()
+    for source, data, sha in items:
+        row = existing.get(sha)
+        if sha in seen or (row is not None and row.state != RawMessage.State.RECEIVED):
+            accepted.known += 1
+            continue
+        seen.add(sha)
+        if row is None or not store.exists(sha, len(data)):
+            store.put(data, sync=sync_each, sha256=sha)
+        if row is None:
+            row = RawMessage(sha256=sha, size=len(data), source=source[:1024], received_at=received_at)
+            new_rows.append(row)
+        accepted.pending.append((row, data))
+    if not sync_each:
+        store.sync()
+    try:
+        with transaction.atomic():
+            RawMessage.objects.bulk_create(new_rows)
+    except IntegrityError:
+        # Another process stored some of the same bytes meanwhile: take its rows.
+        for row in new_rows:
+            stored, _ = RawMessage.objects.get_or_create(
+                sha256=row.sha256,
+                defaults={"size": row.size, "source": row.source, "received_at": row.received_at},
+            )
+            row.pk = stored.pk
+            row.state = stored.state
+        accepted.pending = [(r, d) for r, d in accepted.pending if r.state == RawMessage.State.RECEIVED]
+    return accepted
+
+
+def parse_one(data: bytes, received_at: dt.datetime) -> Parsed:
+    return parse(data, received_at, settings.ANSWERDESK_MAX_MESSAGE_BYTES)
+
+
+def do_process(
+    pending: Sequence[tuple[RawMessage, bytes]],
+    *,
+    store: BlobStore,
+    parsed: Sequence[Parsed] | None = None,
+    now: dt.datetime | None = None,
+) -> Counter[str]:
+    """Run the pipeline on accepted messages (parsing them here unless `parsed` is given)."""
+    if parsed is None:
+        parsed = [parse_one(data, raw.received_at) for raw, data in pending]
+    items = [(raw, result) for (raw, _), result in zip(pending, parsed, strict=True)]
+    return write(items, store=store, now=now or timezone.now())
+
+
+def do_replay(raws: Iterable[RawMessage], *, store: BlobStore) -> Counter[str]:
+    """Process stored raw messages again (the quarantine, or rows left RECEIVED by a crash)."""
+    pending: list[tuple[RawMessage, bytes]] = []
+    results: list[Parsed] = []
+    for raw in raws:
+        try:
+            data = store.get(raw.sha256)
+        except OSError as exc:
+            pending.append((raw, b""))
+            results.append(Quarantine(f"raw bytes unreadable from the blob store: {exc}"))
+            continue
+        pending.append((raw, data))
+        results.append(parse_one(data, raw.received_at))
+    if not pending:
+        return Counter()
+    return do_process(pending, store=store, parsed=results)

@@ -1,0 +1,32 @@
+"""Admin pages for raw messages: the quarantine, with a replay action."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from answerdesk.blob_store import default_store
+from answerdesk.mail.actions import do_replay
+from answerdesk.mail.models import RawMessage
+
+
+@admin.register(RawMessage)
+class RawMessageAdmin(admin.ModelAdmin[RawMessage]):
+    list_display = ["pk", "received_at", "state", "size", "source", "reason"]
+    list_filter = ["state"]
+    search_fields = ["sha256", "source", "reason"]
+    readonly_fields = [f.name for f in RawMessage._meta.fields]
+    actions = ["replay"]
+
+    @admin.action(description=_("Process the selected messages again"))
+    def replay(self, request: HttpRequest, queryset: QuerySet[RawMessage]) -> None:
+        todo = queryset.exclude(state=RawMessage.State.PROCESSED)
+        counts = do_replay(list(todo), store=default_store())
+        still = counts.get(RawMessage.State.QUARANTINED, 0)
+        self.message_user(
+            request,
+            _("%(n)d replayed, %(q)d still quarantined") % {"n": sum(counts.values()), "q": still},
+            messages.WARNING if still else messages.SUCCESS,
+        )

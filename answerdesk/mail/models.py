@@ -1,0 +1,49 @@
+"""Raw messages as received: stored byte-exact before anything parses them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class RawMessage(models.Model):
+    """One received message; its bytes are in the blob store under `sha256`.
+
+    The row is committed (and the bytes synced to disk) before processing starts, so a crash
+    at any later point leaves it RECEIVED and a later run picks it up again. A message that
+    cannot be processed is QUARANTINED with its reason, and can be replayed.
+    """
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received, not yet processed")
+        PROCESSED = "processed", _("Processed")
+        DUPLICATE = "duplicate", _("Duplicate of a stored message")
+        QUARANTINED = "quarantined", _("Quarantined")
+
+    sha256 = models.CharField(_("sha256"), max_length=64, unique=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    # Where it came from: "import:/path/to/file", "import:/path/to.mbox#12", "smtp", ...
+    source = models.CharField(_("source"), max_length=1024)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.RECEIVED
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    message = models.ForeignKey(
+        "tickets.Message",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="raw_copies",
+    )
+
+    class Meta:
+        verbose_name = _("raw message")
+        verbose_name_plural = _("raw messages")
+        indexes = [models.Index(fields=["state", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} ({self.state})"

@@ -1,0 +1,115 @@
+"""Run the write steps over a batch of parsed messages in one transaction; isolate failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from django.db import DatabaseError, transaction
+
+from answerdesk.blob_store import BlobStore
+from answerdesk.mail.models import RawMessage
+from answerdesk.mail.parsing.parsed import ParsedMessage
+from answerdesk.mail.pipeline.batch import WriteBatch
+from answerdesk.mail.pipeline.context import Duplicate, MessageContext, Quarantine, StopPipeline
+from answerdesk.mail.pipeline.contact import identify_contact
+from answerdesk.mail.pipeline.dedupe import dedupe
+from answerdesk.mail.pipeline.store import store as store_message
+from answerdesk.mail.pipeline.thread import subject_ticket_ids, thread
+
+logger = logging.getLogger(__name__)
+
+WriteStep = Callable[[MessageContext, WriteBatch], None]
+
+# The order matters: a duplicate stops before anything is made for it, and threading needs
+# the contact (only a ticket's own customer may join it by a subject reference).
+WRITE_STEPS: tuple[tuple[str, WriteStep], ...] = (
+    ("dedupe", dedupe),
+    ("contact", identify_contact),
+    ("thread", thread),
+    ("store", store_message),
+)
+
+Parsed = ParsedMessage | Quarantine
+
+
+def write(
+    items: Sequence[tuple[RawMessage, Parsed]],
+    *,
+    store: BlobStore,
+    now: dt.datetime,
+    steps: Sequence[tuple[str, WriteStep]] = WRITE_STEPS,
+) -> Counter[str]:
+    """Write a batch; returns counts of outcomes ("new", "in_reply_to", ..., "duplicate", "quarantined").
+
+    If the database refuses the batch (a concurrent writer stored the same Message-ID, a
+    value no column can hold), each message is retried alone, so one bad message costs
+    only itself: it is quarantined with the database's reason, the others go through.
+    """
+    try:
+        with transaction.atomic():
+            return _write(items, store, now, steps)
+    except DatabaseError as exc:
+        if len(items) > 1:
+            counts: Counter[str] = Counter()
+            for item in items:
+                counts += write([item], store=store, now=now, steps=steps)
+            return counts
+        raw = items[0][0]
+        logger.warning("message %s refused by the database: %s", raw.pk, exc)
+        _reset(raw, now)
+        raw.state, raw.reason = RawMessage.State.QUARANTINED, f"store failed: {exc}"
+        raw.message = None
+        raw.save(update_fields=["state", "reason", "message", "processed_at", "attempts"])
+        return Counter(quarantined=1)
+
+
+def _reset(raw: RawMessage, now: dt.datetime) -> None:
+    raw.attempts += 1
+    raw.processed_at = now
+    raw.reason = ""
+    raw.message = None
+
+
+def _write(
+    items: Sequence[tuple[RawMessage, Parsed]],
+    store: BlobStore,
+    now: dt.datetime,
+    steps: Sequence[tuple[str, WriteStep]],
+) -> Counter[str]:
+    batch = WriteBatch(store, now)
+    parsed = [p for _, p in items if isinstance(p, ParsedMessage)]
+    batch.prefetch(parsed, ticket_ids=[n for p in parsed for n in subject_ticket_ids(p.subject)])
+    counts: Counter[str] = Counter()
+    for raw, result in items:
+        _reset(raw, now)
+        if isinstance(result, Quarantine):
+            _stop(raw, "parse", result)
+            counts[raw.state] += 1
+            continue
+        ctx = MessageContext(raw=raw, parsed=result)
+        name = ""
+        try:
+            for name, step in steps:
+                step(ctx, batch)
+        except StopPipeline as stop:
+            _stop(raw, name, stop)
+            counts[raw.state] += 1
+        except Exception as exc:  # a bug in a step must not cost the other messages
+            logger.exception("step %s failed on raw message %s", name, raw.pk)
+            _stop(raw, name, Quarantine(f"{type(exc).__name__}: {exc}"))
+            counts[raw.state] += 1
+        else:
+            raw.state, raw.message = RawMessage.State.PROCESSED, ctx.message
+            counts[ctx.threading] += 1
+    batch.flush([raw for raw, _ in items])
+    return counts
+
+
+def _stop(raw: RawMessage, step: str, stop: StopPipeline) -> None:
+    logger.info("raw message %s stopped by %s: %s", raw.pk, step, stop.reason)
+    raw.state, raw.reason = stop.state, f"{step}: {stop.reason}"
+    if isinstance(stop, Duplicate):
+        raw.message = stop.original

@@ -1,0 +1,105 @@
+"""Django settings: SQLite (WAL) by default, PostgreSQL through DATABASE_URL; nothing else needed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+# Runtime data (SQLite database, blob store) lives outside the package.
+DATA_DIR = Path(os.environ.get("ANSWERDESK_DATA_DIR", Path.cwd() / "var")).resolve()
+
+SECRET_KEY = os.environ.get("ANSWERDESK_SECRET_KEY", "dev-only-insecure-key-change-me")
+DEBUG = os.environ.get("ANSWERDESK_DEBUG", "1") == "1"
+ALLOWED_HOSTS = os.environ.get("ANSWERDESK_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "answerdesk.tickets",
+    "answerdesk.mail",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "answerdesk.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "answerdesk.wsgi.application"
+ASGI_APPLICATION = "answerdesk.asgi.application"
+
+_default_sqlite = f"sqlite:///{DATA_DIR / 'answerdesk.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=0
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers (the web UI) run while the ingest writes; IMMEDIATE transactions take
+    # the write lock up front, so two writers queue instead of failing with "database is
+    # locked" on lock upgrade. synchronous=FULL: a commit is on disk when it returns, which
+    # is what "stored before acknowledged" relies on.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("ANSWERDESK_TEST_DB")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+TIME_ZONE = os.environ.get("ANSWERDESK_TIME_ZONE", "Europe/Paris")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Served by whitenoise from the app directories, so `serve` needs no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ANSWERDESK_LOG_LEVEL", "WARNING")},
+}
+
+# --- answerdesk -------------------------------------------------------------------------
+# Content-addressed store for raw messages and attachments (sha256 → file).
+ANSWERDESK_BLOB_DIR = Path(os.environ.get("ANSWERDESK_BLOB_DIR", DATA_DIR / "blobs"))
+# A message larger than this is quarantined, not parsed (its raw bytes are still kept).
+ANSWERDESK_MAX_MESSAGE_BYTES = int(os.environ.get("ANSWERDESK_MAX_MESSAGE_BYTES", 50 * 2**20))
+# Ticket references are PREFIX-000123.
+ANSWERDESK_TICKET_PREFIX = os.environ.get("ANSWERDESK_TICKET_PREFIX", "AD")

@@ -1,0 +1,1 @@
+"""Tickets: contacts, tickets, messages, attachments and the ticket timeline."""

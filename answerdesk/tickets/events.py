@@ -1,0 +1,53 @@
+"""Timeline events: one small constructor per kind of TicketEvent.
+
+Every TicketEvent is built here, so the timeline has one shape that reports can rely on.
+The constructors return unsaved rows; the caller saves them (one by one, or in bulk with
+the rest of an ingest batch).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from answerdesk.tickets.models import Message, Ticket, TicketEvent
+
+PIPELINE = "mail pipeline"
+
+
+def ticket_created(ticket: Ticket, message: Message, *, reason: str, at: dt.datetime) -> TicketEvent:
+    return TicketEvent(
+        ticket=ticket,
+        kind=TicketEvent.Kind.CREATED,
+        actor_label=PIPELINE,
+        message=message,
+        reason=reason,
+        data={"channel": ticket.channel},
+        created_at=at,
+    )
+
+
+def message_received(
+    ticket: Ticket, message: Message, *, threading: str, matched: str, reason: str, at: dt.datetime
+) -> TicketEvent:
+    return TicketEvent(
+        ticket=ticket,
+        kind=TicketEvent.Kind.MESSAGE_RECEIVED,
+        actor_label=PIPELINE,
+        message=message,
+        reason=reason,
+        data={"threading": threading, "matched": matched, "message_id": message.message_id},
+        created_at=at,
+    )
+
+
+def status_changed(
+    ticket: Ticket, *, old: str, new: str, reason: str, at: dt.datetime, actor_label: str = PIPELINE
+) -> TicketEvent:
+    return TicketEvent(
+        ticket=ticket,
+        kind=TicketEvent.Kind.STATUS_CHANGED,
+        actor_label=actor_label,
+        reason=reason,
+        data={"from": old, "to": new},
+        created_at=at,
+    )

@@ -1,0 +1,196 @@
+"""Contacts, tickets, their messages and attachments, and the ticket timeline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Contact(models.Model):
+    """A customer, with every address they have written from (see ContactAddress)."""
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name or f"contact {self.pk}"
+
+
+class ContactAddress(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="addresses")
+    # Lower-cased: addresses are compared case-insensitively (RFC 5321 allows case-sensitive
+    # local parts, but no mail system in use relies on it, and duplicate contacts are worse).
+    email = models.CharField(_("email"), max_length=320, unique=True)
+
+    class Meta:
+        verbose_name = _("contact address")
+        verbose_name_plural = _("contact addresses")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    FORM = "form", _("Contact form")
+    CHAT = "chat", _("Chat")
+    PHONE = "phone", _("Phone")
+    API = "api", _("API")
+
+
+class Ticket(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        OPEN = "open", _("Open")
+        WAITING = "waiting", _("Waiting on customer")
+        SOLVED = "solved", _("Solved")
+        CLOSED = "closed", _("Closed")
+
+    class Kind(models.TextChoices):
+        # The five kinds of the Qualiweb barometer, plus other.
+        COMPLAINT = "complaint", _("Complaint")
+        SALES_INQUIRY = "sales_inquiry", _("Sales inquiry")
+        TECHNICAL_PROBLEM = "technical_problem", _("Technical problem")
+        JOB_APPLICATION = "job_application", _("Job application")
+        COMPANY_INFORMATION = "company_information", _("Company information")
+        OTHER = "other", _("Other")
+
+    subject = models.CharField(_("subject"), max_length=998, blank=True)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    # Empty until the message has been triaged.
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return format_reference(self.pk)
+
+
+def format_reference(ticket_id: int | None) -> str:
+    """AD-000123: what customers quote and what subjects carry (the prefix is a setting)."""
+    return f"{settings.ANSWERDESK_TICKET_PREFIX}-{ticket_id or 0:06d}"
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", _("Inbound")
+        OUTBOUND = "outbound", _("Outbound")
+        NOTE = "note", _("Internal note")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(_("direction"), max_length=16, choices=Direction.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    sender = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    # The content address (sha256) of the raw bytes in the blob store; empty for messages
+    # that never had a raw form (notes typed in the desk).
+    raw_sha256 = models.CharField(_("raw message"), max_length=64, blank=True, db_index=True)
+    # Unique: the same Message-ID delivered twice (two support addresses, a second import)
+    # is stored once. Messages without one get an id derived from their raw bytes.
+    message_id = models.CharField(_("Message-ID"), max_length=998, unique=True)
+    in_reply_to = models.CharField(_("In-Reply-To"), max_length=998, blank=True)
+    references = models.JSONField(_("References"), default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=998, blank=True)
+    from_email = models.CharField(_("from"), max_length=320, blank=True)
+    from_name = models.CharField(_("from name"), max_length=200, blank=True)
+    to = models.JSONField(_("to"), default=list, blank=True)
+    cc = models.JSONField(_("cc"), default=list, blank=True)
+    headers = models.JSONField(_("headers"), default=list, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("HTML"), blank=True)
+    new_text = models.TextField(_("new text"), blank=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    sent_at = models.DateTimeField(_("sent"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"<{self.message_id}>"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    # Content-addressed: the bytes live once in the blob store under their sha256.
+    sha256 = models.CharField(_("sha256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=255)
+    filename = models.CharField(_("filename"), max_length=255)
+    inline = models.BooleanField(_("inline"), default=False)
+    content_id = models.CharField(_("Content-ID"), max_length=998, blank=True)
+    container = models.CharField(_("container"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TicketEvent(models.Model):
+    """One entry of a ticket's timeline: what changed, who or what did it, and why.
+
+    Written only through the helpers in events.py, so that reports can rely on its shape.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Ticket created")
+        MESSAGE_RECEIVED = "message_received", _("Message received")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    # Who or what acted when it was not a user: "mail pipeline", "import", "sla".
+    actor_label = models.CharField(_("by"), max_length=100, blank=True)
+    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True)
+    reason = models.TextField(_("why"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.ticket_id}"

@@ -1,0 +1,6 @@
+"""URL routes: for now the Django admin."""
+
+from django.contrib import admin
+from django.urls import path
+
+urlpatterns = [path("admin/", admin.site.urls)]
