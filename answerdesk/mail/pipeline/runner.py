@@ -7,7 +7,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from answerdesk.blob_store import BlobStore
 from answerdesk.mail.models import RawMessage
@@ -50,6 +50,7 @@ def write(
     """
     try:
         with transaction.atomic():
+            _serialize_writers()
             return _write(items, store, now, steps)
     except DatabaseError as exc:
         if len(items) > 1:
@@ -64,6 +65,22 @@ def write(
         raw.message = None
         raw.save(update_fields=["state", "reason", "message", "processed_at", "attempts"])
         return Counter(quarantined=1)
+
+
+# Any constant; it names "the ingest writer" among PostgreSQL advisory locks.
+_WRITER_LOCK = 0x616E_7377_6572  # "answer"
+
+
+def _serialize_writers() -> None:
+    """One writer at a time, so two workers cannot both open a ticket for one thread.
+
+    The batch's view of the database is read after this, inside the same transaction.
+    SQLite needs nothing more: its IMMEDIATE transactions (settings) take the write lock at
+    BEGIN. PostgreSQL takes a transaction-scoped advisory lock, released at commit.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITER_LOCK])
 
 
 def _reset(raw: RawMessage, now: dt.datetime) -> None:
