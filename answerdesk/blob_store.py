@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -14,7 +13,10 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 
 class BlobStore:
-    """Files named by the sha256 of their bytes, under root/ab/cd/<sha256>.
+    """Files named by the sha256 of their bytes, under root/ab/<sha256>.
+
+    One level of 256 directories: two levels (65,536) made nearly every write of an import
+    create a directory, which cost as much as the write itself.
 
     Writes are atomic (temporary file, then rename), so a reader never sees a partial blob,
     and idempotent: the same bytes stored twice are one file.
@@ -22,9 +24,10 @@ class BlobStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._made_dirs: set[Path] = set()  # mkdir costs as much as the write itself
 
     def path(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+        return self.root / sha256[:2] / sha256
 
     def put(self, data: bytes, *, sync: bool = True, sha256: str | None = None) -> str:
         """Store `data` and return its sha256.
@@ -35,10 +38,14 @@ class BlobStore:
         """
         digest = sha256 or hashlib.sha256(data).hexdigest()
         target = self.path(digest)
-        if target.exists() and target.stat().st_size == len(data):
-            return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        # No existence check: rewriting identical bytes through a rename is harmless, and
+        # also repairs a blob a crash left short.
+        if target.parent not in self._made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(target.parent)
+        # Unique per process and content: two writers of the same blob never share a file.
+        tmp_name = target.parent / f".tmp-{os.getpid()}-{digest}"
+        fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -47,7 +54,7 @@ class BlobStore:
                     os.fsync(handle.fileno())
             os.replace(tmp_name, target)
         except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
+            tmp_name.unlink(missing_ok=True)
             raise
         if sync:
             # The rename is durable only once the directory entry is on disk too.

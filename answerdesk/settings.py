@@ -1,4 +1,4 @@
-"""Django settings: SQLite (WAL) by default, PostgreSQL through DATABASE_URL; nothing else needed."""
+"""Django settings: SQLite (WAL) by default, PostgreSQL through DATABASE_URL."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
+
+# Lets admin and queryset classes be subscripted at run time, as their type hints are.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 # Runtime data (SQLite database, blob store) lives outside the package.
@@ -63,6 +67,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates the file but not its directory; a fresh checkout has no var/ yet.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers (the web UI) run while the ingest writes; IMMEDIATE transactions take
     # the write lock up front, so two writers queue instead of failing with "database is
     # locked" on lock upgrade. synchronous=FULL: a commit is on disk when it returns, which

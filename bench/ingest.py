@@ -120,7 +120,8 @@ def main() -> None:
     parser.add_argument("--check", nargs=2, type=Path, metavar=("CORPUS", "DATA_DIR"))
     args = parser.parse_args()
     if args.one_run:
-        print(json.dumps(one_run(*args.one_run, args.workers)))
+        corpus, data_dir = args.one_run
+        print(json.dumps(one_run(corpus, data_dir, args.workers)))
         return
     if args.check:
         print(json.dumps(check_fidelity(*args.check)))
@@ -128,8 +129,10 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="answerdesk-bench-"))
     corpus = args.corpus or work / "corpus"
     if not (corpus / "labels.jsonl").exists():
-        subprocess.run([sys.executable, str(MAKE_CORPUS), str(args.size), str(corpus), "42"], check=True)
-    results = []
+        subprocess.run(
+            [sys.executable, str(MAKE_CORPUS), str(args.size), str(corpus), "42"], check=True
+        )
+    results: list[dict[str, float]] = []
     for run in range(args.runs):
         data_dir = work / f"run{run}"
         command = [sys.executable, __file__, "--one-run", str(corpus), str(data_dir)]
@@ -140,7 +143,7 @@ def main() -> None:
         results.append(result)
         print(f"run {run + 1}: " + json.dumps(result))
     median = {
-        key: statistics.median(r[key] for r in results)  # type: ignore[misc]
+        key: statistics.median(float(r[key]) for r in results)
         for key in ("msgs_per_s", "seconds", "peak_rss_mb", "peak_rss_worker_mb")
     }
     print("median: " + json.dumps({k: round(v, 1) for k, v in median.items()}))
@@ -151,8 +154,11 @@ def main() -> None:
         text=True,
     ).stdout
     print("fidelity: " + check.strip().splitlines()[-1])
-    print(f"answerdesk ingest: N={results[0]['read']} median {median['msgs_per_s']:.0f} msgs/s, "
-          f"peak RSS {median['peak_rss_mb']:.0f} MB (+ {median['peak_rss_worker_mb']:.0f} MB per parser process)")
+    print(
+        f"answerdesk ingest: N={results[0]['read']} median {median['msgs_per_s']:.0f} msgs/s, "
+        f"peak RSS {median['peak_rss_mb']:.0f} MB "
+        f"(+ {median['peak_rss_worker_mb']:.0f} MB per parser process)"
+    )
 
 
 if __name__ == "__main__":

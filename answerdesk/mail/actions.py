@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from answerdesk.blob_store import BlobStore
+from answerdesk.bulk_rows import insert_rows
 from answerdesk.mail.models import RawMessage
 from answerdesk.mail.pipeline.context import Quarantine
 from answerdesk.mail.pipeline.parse import parse
@@ -42,12 +43,12 @@ def do_accept(
     committed row always has its bytes. Identical bytes are stored once (content address).
     """
     received_at = received_at or timezone.now()
-    items = [(source, data, hashlib.sha256(data).hexdigest()) for source, data in items]
-    existing = RawMessage.objects.in_bulk({sha for _, _, sha in items}, field_name="sha256")
+    hashed = [(source, data, hashlib.sha256(data).hexdigest()) for source, data in items]
+    existing = RawMessage.objects.in_bulk({sha for _, _, sha in hashed}, field_name="sha256")
     accepted = Accepted()
     new_rows: list[RawMessage] = []
     seen: set[str] = set()
-    for source, data, sha in items:
+    for source, data, sha in hashed:
         row = existing.get(sha)
         if sha in seen or (row is not None and row.state != RawMessage.State.RECEIVED):
             accepted.known += 1
@@ -56,14 +57,16 @@ def do_accept(
         if row is None or not store.exists(sha, len(data)):
             store.put(data, sync=sync_each, sha256=sha)
         if row is None:
-            row = RawMessage(sha256=sha, size=len(data), source=source[:1024], received_at=received_at)
+            row = RawMessage(
+                sha256=sha, size=len(data), source=source[:1024], received_at=received_at
+            )
             new_rows.append(row)
         accepted.pending.append((row, data))
     if not sync_each:
         store.sync()
     try:
         with transaction.atomic():
-            RawMessage.objects.bulk_create(new_rows)
+            insert_rows(new_rows)
     except IntegrityError:
         # Another process stored some of the same bytes meanwhile: take its rows.
         for row in new_rows:
@@ -73,12 +76,14 @@ def do_accept(
             )
             row.pk = stored.pk
             row.state = stored.state
-        accepted.pending = [(r, d) for r, d in accepted.pending if r.state == RawMessage.State.RECEIVED]
+        accepted.pending = [
+            (r, d) for r, d in accepted.pending if r.state == RawMessage.State.RECEIVED
+        ]
     return accepted
 
 
-def parse_one(data: bytes, received_at: dt.datetime) -> Parsed:
-    return parse(data, received_at, settings.ANSWERDESK_MAX_MESSAGE_BYTES)
+def parse_one(data: bytes, received_at: dt.datetime, store: BlobStore) -> Parsed:
+    return parse(data, received_at, settings.ANSWERDESK_MAX_MESSAGE_BYTES, store)
 
 
 def do_process(
@@ -90,7 +95,7 @@ def do_process(
 ) -> Counter[str]:
     """Run the pipeline on accepted messages (parsing them here unless `parsed` is given)."""
     if parsed is None:
-        parsed = [parse_one(data, raw.received_at) for raw, data in pending]
+        parsed = [parse_one(data, raw.received_at, store) for raw, data in pending]
     items = [(raw, result) for (raw, _), result in zip(pending, parsed, strict=True)]
     return write(items, store=store, now=now or timezone.now())
 
@@ -107,7 +112,7 @@ def do_replay(raws: Iterable[RawMessage], *, store: BlobStore) -> Counter[str]:
             results.append(Quarantine(f"raw bytes unreadable from the blob store: {exc}"))
             continue
         pending.append((raw, data))
-        results.append(parse_one(data, raw.received_at))
+        results.append(parse_one(data, raw.received_at, store))
     if not pending:
         return Counter()
     return do_process(pending, store=store, parsed=results)

@@ -8,6 +8,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import islice
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
@@ -53,8 +54,14 @@ class IngestSummary:
 _NOT_INGESTED = {RawMessage.State.DUPLICATE, RawMessage.State.QUARANTINED}
 
 
-def _parse_job(job: tuple[bytes, dt.datetime, int]) -> Parsed:
-    return parse(*job)
+@cache
+def _worker_store(root: Path) -> BlobStore:
+    return BlobStore(root)
+
+
+def _parse_job(job: tuple[bytes, dt.datetime, int, Path]) -> Parsed:
+    data, received_at, limit, blob_root = job
+    return parse(data, received_at, limit, _worker_store(blob_root))
 
 
 def _batches(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem]]:
@@ -97,7 +104,7 @@ def ingest_path(
             summary.read += len(readable)
             accepted = do_accept(readable, store=store)
             summary.already_imported += accepted.known
-            jobs = [(data, raw.received_at, limit) for raw, data in accepted.pending]
+            jobs = [(data, raw.received_at, limit, store.root) for raw, data in accepted.pending]
             if pool is None:
                 summary.outcomes += do_process(accepted.pending, store=store)
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mailbox
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,12 +58,19 @@ _NOT_MAIL = (".json", ".jsonl", ".md")
 
 
 def files_under(path: Path) -> list[Path]:
-    """Every regular file below a directory, in a stable order, hidden files excepted."""
-    return sorted(
-        p
-        for p in path.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-    )
+    """Every regular file below a directory, in a stable order, hidden files excepted.
+
+    A dangling symbolic link is listed too: reading it fails, and the failure is reported
+    rather than the file silently skipped.
+    """
+    found: list[Path] = []
+    for directory, subdirs, names in os.walk(path):
+        subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+        for name in names:
+            file = Path(directory, name)
+            if not name.startswith(".") and (file.is_file() or not file.exists()):
+                found.append(file)
+    return sorted(found)
 
 
 def mail_files_under(path: Path) -> list[Path]:

@@ -16,7 +16,9 @@ SCRIPT = Path(sys.executable).parent / "answerdesk"
 def run(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ANSWERDESK_DATA_DIR": str(tmp_path / "var")}
     env.pop("DATABASE_URL", None)  # a throwaway SQLite database, whatever the suite runs on
-    return subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_parse_prints_one_json_object_per_file_and_goes_on_after_a_bad_one(tmp_path: Path):
@@ -32,13 +34,26 @@ def test_parse_prints_one_json_object_per_file_and_goes_on_after_a_bad_one(tmp_p
     assert [Path(r["file"]).name for r in records] == ["a.eml", "b.txt"]
     assert records[0]["message_id"] == "cli1@example.fr"
     assert records[0]["from_email"] == "marie.dupont@example.fr"
-    assert set(records[0]) >= {"subject", "to", "cc", "reply_to", "date", "in_reply_to", "references",
-                               "text", "html", "new_text", "attachments", "flags"}
+    assert set(records[0]) >= {
+        "subject",
+        "to",
+        "cc",
+        "reply_to",
+        "date",
+        "in_reply_to",
+        "references",
+        "text",
+        "html",
+        "new_text",
+        "attachments",
+        "flags",
+    }
 
 
 def test_strip_prints_the_new_text_of_each_body(tmp_path: Path):
     body = tmp_path / "reply.txt"
-    body.write_text("Merci, c'est réglé.\n\nLe lun. 16 nov. 2026 à 09:30, Support <s@x.fr> a écrit :\n> Bonjour\n")
+    attribution = "Le lun. 16 nov. 2026 à 09:30, Support <s@x.fr> a écrit :"
+    body.write_text(f"Merci, c'est réglé.\n\n{attribution}\n> Bonjour\n")
 
     result = run("strip", str(body), "--json", tmp_path=tmp_path)
 

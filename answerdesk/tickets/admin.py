@@ -29,16 +29,21 @@ class ContactAdmin(admin.ModelAdmin[Contact]):
 class MessageInline(admin.StackedInline[Message, Ticket]):
     model = Message
     extra = 0
-    fields = ["direction", "from_email", "subject", "sent_at", "new_text", "flags"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "direction",
+        "from_email",
+        "subject",
+        "sent_at",
+        "new_text",
+        "flags",
+    )
     show_change_link = True
 
 
 class TicketEventInline(admin.TabularInline[TicketEvent, Ticket]):
     model = TicketEvent
     extra = 0
-    fields = ["created_at", "kind", "actor_label", "reason", "data"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "kind", "actor_label", "reason", "data")
 
 
 @admin.register(Ticket)

@@ -14,14 +14,16 @@ from answerdesk.tickets.models import Message, Ticket, TicketEvent
 PIPELINE = "mail pipeline"
 
 
-def ticket_created(ticket: Ticket, message: Message, *, reason: str, at: dt.datetime) -> TicketEvent:
+def ticket_created(
+    ticket: Ticket, message: Message, *, reason: str, at: dt.datetime
+) -> TicketEvent:
     return TicketEvent(
         ticket=ticket,
         kind=TicketEvent.Kind.CREATED,
         actor_label=PIPELINE,
         message=message,
         reason=reason,
-        data={"channel": ticket.channel},
+        data={"channel": ticket.channel, "message_id": message.message_id},
         created_at=at,
     )
 

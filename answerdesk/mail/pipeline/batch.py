@@ -1,9 +1,9 @@
 """One transaction's worth of ingest: a prefetched view of the database and the rows to write.
 
 The write steps look things up here instead of querying per message, and add what they
-create; flush() then saves everything with bulk inserts. This is what lets a batch import
-write thousands of messages a second, while a single message (SMTP, retry) goes through
-exactly the same code as a batch of one.
+create; flush() then saves everything with bulk inserts (bulk_rows.py). This is what lets a
+batch import write thousands of messages a second, while a single message (SMTP, retry) goes
+through exactly the same code as a batch of one.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from answerdesk.blob_store import BlobStore
+from answerdesk.bulk_rows import insert_rows, update_rows
 from answerdesk.mail.models import RawMessage
 from answerdesk.mail.parsing.parsed import Address, ParsedMessage
 from answerdesk.tickets.models import (
@@ -91,26 +92,23 @@ class WriteBatch:
 
     def flush(self, raws: list[RawMessage]) -> None:
         """Save everything, in dependency order; call inside a transaction."""
-        # Blobs were written unsynced; they must be on disk before the rows that name them.
+        # Attachments were stored unsynced (by the parse step, maybe in another process of
+        # this machine: syncfs covers the whole file system); on disk before rows name them.
         if self._attachments:
             self.store.sync()
         tickets = _unique_unsaved(m.ticket for m in self._new_messages)
         contacts = _unique_unsaved(
             c for m in self._new_messages for c in (m.sender, m.ticket.contact) if c is not None
         )
-        Contact.objects.bulk_create(contacts)
+        insert_rows(contacts)
         saved = {id(c) for c in contacts}
-        ContactAddress.objects.bulk_create(
-            [a for a in self._new_addresses if id(a.contact) in saved]
-        )
-        Ticket.objects.bulk_create(tickets)
-        Message.objects.bulk_create(self._new_messages)
-        Attachment.objects.bulk_create(self._attachments)
-        TicketEvent.objects.bulk_create(self._events)
-        Ticket.objects.bulk_update(self._touched.values(), ["status", "updated_at"])
-        RawMessage.objects.bulk_update(
-            raws, ["state", "reason", "message", "processed_at", "attempts"]
-        )
+        insert_rows([a for a in self._new_addresses if id(a.contact) in saved])
+        insert_rows(tickets)
+        insert_rows(self._new_messages)
+        insert_rows(self._attachments)
+        insert_rows(self._events)
+        update_rows(list(self._touched.values()), ["status", "updated_at"])
+        update_rows(raws, ["state", "reason", "message", "processed_at", "attempts"])
 
 
 def _unique_unsaved(objects: Iterable[_Row]) -> list[_Row]:

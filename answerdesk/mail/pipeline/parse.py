@@ -1,22 +1,32 @@
-"""Step: parse the raw bytes (pure; runs in the worker processes of a batch import)."""
+"""Step: parse the raw bytes and store the attachments (runs in the worker processes)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
+from answerdesk.blob_store import BlobStore
 from answerdesk.mail.parsing import parse_message
 from answerdesk.mail.parsing.parsed import ParsedMessage
 from answerdesk.mail.pipeline.context import Quarantine
 
 
-def parse(data: bytes, received_at: dt.datetime, max_bytes: int) -> ParsedMessage | Quarantine:
+def parse(
+    data: bytes, received_at: dt.datetime, max_bytes: int, store: BlobStore
+) -> ParsedMessage | Quarantine:
     """Parse one message, or say why it must be quarantined; never raises.
 
     Returned rather than raised because it crosses a process boundary in a batch import.
+    Attachments go to the blob store here, unsynced (the writer syncs before it commits the
+    rows naming them), so their bytes need not travel back to the writer process.
     """
     if len(data) > max_bytes:
         return Quarantine(f"message is {len(data):,} bytes, over the limit of {max_bytes:,}")
     try:
-        return parse_message(data, received_at)
+        parsed = parse_message(data, received_at)
+        for part in parsed.attachments:
+            store.put(part.payload, sync=False, sha256=part.sha256)
+        parsed.attachments = [dataclasses.replace(a, payload=b"") for a in parsed.attachments]
+        return parsed
     except Exception as exc:  # the parser is built never to raise; if it does, keep the mail
         return Quarantine(f"parse failed: {type(exc).__name__}: {exc}")

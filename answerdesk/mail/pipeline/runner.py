@@ -13,8 +13,8 @@ from answerdesk.blob_store import BlobStore
 from answerdesk.mail.models import RawMessage
 from answerdesk.mail.parsing.parsed import ParsedMessage
 from answerdesk.mail.pipeline.batch import WriteBatch
-from answerdesk.mail.pipeline.context import Duplicate, MessageContext, Quarantine, StopPipeline
 from answerdesk.mail.pipeline.contact import identify_contact
+from answerdesk.mail.pipeline.context import Duplicate, MessageContext, Quarantine, StopPipeline
 from answerdesk.mail.pipeline.dedupe import dedupe
 from answerdesk.mail.pipeline.store import store as store_message
 from answerdesk.mail.pipeline.thread import subject_ticket_ids, thread
@@ -42,7 +42,7 @@ def write(
     now: dt.datetime,
     steps: Sequence[tuple[str, WriteStep]] = WRITE_STEPS,
 ) -> Counter[str]:
-    """Write a batch; returns counts of outcomes ("new", "in_reply_to", ..., "duplicate", "quarantined").
+    """Write a batch; returns counts of outcomes ("new", "in_reply_to", ..., "quarantined").
 
     If the database refuses the batch (a concurrent writer stored the same Message-ID, a
     value no column can hold), each message is retried alone, so one bad message costs
@@ -109,7 +109,8 @@ def _write(
         ctx = MessageContext(raw=raw, parsed=result)
         name = ""
         try:
-            for name, step in steps:
+            for step_name, step in steps:
+                name = step_name  # kept for the handlers below: which step stopped it
                 step(ctx, batch)
         except StopPipeline as stop:
             _stop(raw, name, stop)

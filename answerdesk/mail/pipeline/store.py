@@ -13,7 +13,8 @@ _REOPEN = {Ticket.Status.WAITING, Ticket.Status.SOLVED, Ticket.Status.CLOSED}
 
 def store(ctx: MessageContext, batch: WriteBatch) -> None:
     parsed, ticket, raw = ctx.parsed, ctx.ticket, ctx.raw
-    assert parsed is not None and ticket is not None
+    assert parsed is not None
+    assert ticket is not None
     at = raw.received_at
     message = Message(
         ticket=ticket,
@@ -38,8 +39,7 @@ def store(ctx: MessageContext, batch: WriteBatch) -> None:
         received_at=at,
     )
     attachments = []
-    for part in parsed.attachments:
-        batch.store.put(part.payload, sync=False, sha256=part.sha256)
+    for part in parsed.attachments:  # their bytes were stored by the parse step
         attachments.append(
             Attachment(
                 message=message,
@@ -54,18 +54,19 @@ def store(ctx: MessageContext, batch: WriteBatch) -> None:
         )
     timeline: list[TicketEvent] = []
     if ctx.ticket_is_new:
+        # One event: the ticket was created by this message (it carries the message).
         timeline.append(events.ticket_created(ticket, message, reason=ctx.thread_reason, at=at))
-    timeline.append(
-        events.message_received(
-            ticket,
-            message,
-            threading=ctx.threading,
-            matched=ctx.matched,
-            reason=ctx.thread_reason,
-            at=at,
+    else:
+        timeline.append(
+            events.message_received(
+                ticket,
+                message,
+                threading=ctx.threading,
+                matched=ctx.matched,
+                reason=ctx.thread_reason,
+                at=at,
+            )
         )
-    )
-    if not ctx.ticket_is_new:
         if ticket.status in _REOPEN:
             timeline.append(
                 events.status_changed(

@@ -57,6 +57,4 @@ def thread(ctx: MessageContext, batch: WriteBatch) -> None:
         updated_at=ctx.raw.received_at,
     )
     ctx.ticket_is_new, ctx.threading, ctx.matched = True, "new", ""
-    ctx.thread_reason = "; ".join(
-        ["no known Message-ID in In-Reply-To or References", *notes]
-    )
+    ctx.thread_reason = "; ".join(["no known Message-ID in In-Reply-To or References", *notes])

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from answerdesk.blob_store import BlobStore
 from answerdesk.mail.ingest import ingest_path
@@ -67,11 +68,19 @@ def test_an_mbox_and_a_maildir_are_read_message_by_message(blob_store: BlobStore
     assert RawMessage.objects.filter(source__contains="archive.mbox#1").exists()
 
 
-def test_parsing_on_two_worker_processes_gives_the_same_tickets(blob_store: BlobStore, tmp_path: Path):
-    mails = [make_mail(message_id=f"m{i}@example.fr", sender=f"c{i % 7}@example.fr") for i in range(40)]
-    mails += [make_mail(message_id=f"r{i}@example.fr", in_reply_to=f"m{i}@example.fr") for i in range(40)]
+def test_parsing_on_two_worker_processes_gives_the_same_tickets(
+    blob_store: BlobStore, tmp_path: Path
+):
+    mails = [
+        make_mail(message_id=f"m{i}@example.fr", sender=f"c{i % 7}@example.fr") for i in range(40)
+    ]
+    mails += [
+        make_mail(message_id=f"r{i}@example.fr", in_reply_to=f"m{i}@example.fr") for i in range(40)
+    ]
 
-    summary = ingest_path(write_eml_dir(tmp_path / "in", mails), store=blob_store, workers=2, batch_size=16)
+    summary = ingest_path(
+        write_eml_dir(tmp_path / "in", mails), store=blob_store, workers=2, batch_size=16
+    )
 
     assert (summary.ingested, summary.new_tickets, summary.threaded) == (80, 40, 40)
     assert all(t.messages.count() == 2 for t in Ticket.objects.all())
@@ -84,7 +93,8 @@ def test_an_unreadable_file_is_reported_and_the_rest_goes_on(blob_store: BlobSto
     summary = ingest_path(source, store=blob_store, workers=0)
 
     assert summary.ingested == 3
-    assert len(summary.unreadable) == 1 and "broken-link" in summary.unreadable[0]
+    assert len(summary.unreadable) == 1
+    assert "broken-link" in summary.unreadable[0]
 
 
 def test_the_command_prints_a_closing_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
@@ -97,14 +107,23 @@ def test_the_command_prints_a_closing_summary(tmp_path: Path, capsys: pytest.Cap
     assert "quarantined 0" in out
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.one_of(st.binary(max_size=3000), st.builds(
-    lambda mail, cut, junk: mail[:cut] + junk + mail[cut:],
-    st.sampled_from(THREAD),
-    st.integers(min_value=0, max_value=400),
-    st.binary(max_size=40),
-)))
-def test_any_bytes_are_stored_byte_exact_and_end_processed_or_quarantined(blob_store: BlobStore, tmp_path: Path, data: bytes):
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.one_of(
+        st.binary(max_size=3000),
+        st.builds(
+            lambda mail, cut, junk: mail[:cut] + junk + mail[cut:],
+            st.sampled_from(THREAD),
+            st.integers(min_value=0, max_value=400),
+            st.binary(max_size=40),
+        ),
+    )
+)
+def test_any_bytes_are_stored_byte_exact_and_end_processed_or_quarantined(
+    blob_store: BlobStore, tmp_path: Path, data: bytes
+):
     path = tmp_path / "one.eml"
     path.write_bytes(data)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path)
-        parser.add_argument("--workers", type=int, default=None, help="parser processes (default: one per core; 0: none)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="parser processes (default: one per core; 0: none)",
+        )
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument("--no-progress", action="store_true")
 
@@ -41,7 +47,7 @@ class Command(BaseCommand):
                     store=store,
                     workers=options["workers"],
                     batch_size=options["batch_size"],
-                    on_progress=lambda n, task=task: progress.advance(task, n),
+                    on_progress=partial(progress.advance, task),
                 )
             self.stdout.write(
                 f"{path}: read {summary.read}, ingested {summary.ingested} "

@@ -30,7 +30,12 @@ def parsed_to_json(parsed: ParsedMessage) -> dict[str, Any]:
         "html": parsed.html,
         "new_text": parsed.new_text,
         "attachments": [
-            {"filename": a.filename, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
+            {
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "size": a.size,
+                "sha256": a.sha256,
+            }
             for a in parsed.attachments
         ],
         "flags": sorted(parsed.flags),
@@ -42,14 +47,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
-        parser.add_argument("--json", action="store_true", help="one JSON object per line (the default)")
+        parser.add_argument(
+            "--json", action="store_true", help="one JSON object per line (the default)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
         files = files_under(path) if path.is_dir() else [path]
         for file in files:
             try:
-                record = {"file": str(file), **parsed_to_json(parse_message(file.read_bytes(), timezone.now()))}
+                record = {
+                    "file": str(file),
+                    **parsed_to_json(parse_message(file.read_bytes(), timezone.now())),
+                }
             except Exception as exc:  # report and go on: one bad file must not stop the run
                 record = {"file": str(file), "error": f"{type(exc).__name__}: {exc}"}
             self.stdout.write(json.dumps(record, ensure_ascii=False))

@@ -30,9 +30,8 @@ class Command(BaseCommand):
         if options["action"] == "list":
             rows = list(quarantined.order_by("received_at", "pk"))
             for raw in rows:
-                self.stdout.write(
-                    f"{raw.pk}\t{raw.received_at:%Y-%m-%d %H:%M}\t{raw.size}\t{raw.source}\t{raw.reason}"
-                )
+                when = f"{raw.received_at:%Y-%m-%d %H:%M}"
+                self.stdout.write(f"{raw.pk}\t{when}\t{raw.size}\t{raw.source}\t{raw.reason}")
             self.stdout.write(f"{len(rows)} quarantined")
             return
         states = [RawMessage.State.QUARANTINED]

@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
-        parser.add_argument("--json", action="store_true", help="one JSON object per line (the default)")
+        parser.add_argument(
+            "--json", action="store_true", help="one JSON object per line (the default)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
