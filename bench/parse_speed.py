@@ -4,10 +4,15 @@ Usage:
     python3 /work/shared/bench/make_corpus.py 5000 /tmp/corpus5000 42
     .venv/bin/python bench/parse_speed.py /tmp/corpus5000 [--runs 3] [--show 10]
 
-Prints the median messages per second of the runs (files are read into memory first, so only
-parsing is timed), then how many messages match their label on subject, sender, missing
-date, attachments (count, names, sizes) and on the flag each deliberately malformed
-message should carry.
+Prints the median messages per second of the runs, in one process and one thread, so on
+one core (files are read into memory first, so only parsing is timed). Then it prints how
+many messages match their label on subject, sender, missing date and attachments (count,
+names, sizes), and whether each deliberately malformed message carries the flag of its
+damage.
+
+Expected misses on the seed-42 corpus: five "bad_base64" subjects whose last base64
+characters were cut off by the generator (those bytes are not in the message, so the last
+letter cannot come back), and one subject labelled "" whose header says "Commande".
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import statistics
 import sys
 import time
@@ -25,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from answerdesk.mail.parsing import Flag, ParsedMessage, parse_message  # noqa: E402
+from answerdesk.mail.parsing import Flag, ParsedMessage, parse_message
 
 RECEIVED_AT = dt.datetime(2025, 7, 1, 12, 0, tzinfo=dt.UTC)
 # The flag that shows each kind of deliberate damage in the corpus was noticed and repaired.
@@ -76,15 +80,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--show", type=int, default=10, help="mismatches to print")
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
     labels = [json.loads(line) for line in (args.corpus / "labels.jsonl").open(encoding="utf-8")]
     raws = [(args.corpus / label["file"]).read_bytes() for label in labels]
 
     rates = time_runs(raws, args.runs)
     print(f"{len(raws)} messages, {sum(map(len, raws)) / len(raws):.0f} bytes on average")
-    print(f"parse_message: {statistics.median(rates):,.0f} msgs/s on one core (median of {args.runs}: "
-          + ", ".join(f"{rate:,.0f}" for rate in rates) + ")")
+    runs = ", ".join(f"{rate:,.0f}" for rate in rates)
+    median = statistics.median(rates)
+    print(f"parse_message: {median:,.0f} msgs/s on one core (median of {args.runs}: {runs})")
 
     problems: Counter[str] = Counter()
     shown = failing = 0

@@ -16,7 +16,8 @@ class Flag(StrEnum):
     DATE_MISSING = "date_missing"  # no Date header: the time received is used
     DATE_INVALID = "date_invalid"  # unparseable Date header: the time received is used
     CHARSET_REPAIRED = "charset_repaired"  # a part's bytes did not match its declared charset
-    HEADER_REPAIRED = "header_repaired"  # a broken RFC 2047 encoded word was decoded leniently
+    # a broken RFC 2047 word or RFC 2231 parameter, or raw 8-bit header bytes, read leniently
+    HEADER_REPAIRED = "header_repaired"
     BARE_LF = "bare_lf"  # lines end in LF rather than CRLF (RFC 5322 §2.3)
     MIME_DEFECT = "mime_defect"  # e.g. an unterminated multipart; what could be read was kept
     NO_MESSAGE_ID = "no_message_id"  # a stable id was derived from the raw bytes
