@@ -103,7 +103,7 @@ LOGGING = {
 }
 
 # --- answerdesk -------------------------------------------------------------------------
-# Content-addressed store for raw messages and attachments (sha256 → file).
+# Content-addressed store for attachments (sha256 → file).
 ANSWERDESK_BLOB_DIR = Path(os.environ.get("ANSWERDESK_BLOB_DIR", DATA_DIR / "blobs"))
 # A message larger than this is quarantined, not parsed (its raw bytes are still kept).
 ANSWERDESK_MAX_MESSAGE_BYTES = int(os.environ.get("ANSWERDESK_MAX_MESSAGE_BYTES", 50 * 2**20))

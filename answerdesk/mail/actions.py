@@ -15,7 +15,6 @@ from django.utils import timezone
 from answerdesk.blob_store import BlobStore
 from answerdesk.bulk_rows import insert_rows
 from answerdesk.mail.models import RawMessage
-from answerdesk.mail.pipeline.context import Quarantine
 from answerdesk.mail.pipeline.parse import parse
 from answerdesk.mail.pipeline.runner import Parsed, write
 
@@ -31,20 +30,17 @@ class Accepted:
 
 
 def do_accept(
-    items: Iterable[tuple[str, bytes]],
-    *,
-    store: BlobStore,
-    received_at: dt.datetime | None = None,
-    sync_each: bool = False,
+    items: Iterable[tuple[str, bytes]], *, received_at: dt.datetime | None = None
 ) -> Accepted:
-    """Store raw messages byte-exact and commit their rows, before anything parses them.
+    """Store raw messages byte-exact, committed, before anything parses them.
 
-    The bytes are on disk (synced) before the rows naming them are committed, so a
-    committed row always has its bytes. Identical bytes are stored once (content address).
+    Identical bytes are stored once (by sha256), which makes a second import harmless.
     """
     received_at = received_at or timezone.now()
     hashed = [(source, data, hashlib.sha256(data).hexdigest()) for source, data in items]
-    existing = RawMessage.objects.in_bulk({sha for _, _, sha in hashed}, field_name="sha256")
+    existing = RawMessage.objects.defer("data").in_bulk(
+        {sha for _, _, sha in hashed}, field_name="sha256"
+    )
     accepted = Accepted()
     new_rows: list[RawMessage] = []
     seen: set[str] = set()
@@ -54,28 +50,28 @@ def do_accept(
             accepted.known += 1
             continue
         seen.add(sha)
-        if row is None or not store.exists(sha, len(data)):
-            store.put(data, sync=sync_each, sha256=sha)
         if row is None:
             row = RawMessage(
-                sha256=sha, size=len(data), source=source[:1024], received_at=received_at
+                sha256=sha, size=len(data), data=data, source=source[:1024], received_at=received_at
             )
             new_rows.append(row)
         accepted.pending.append((row, data))
-    if not sync_each:
-        store.sync()
     try:
         with transaction.atomic():
             insert_rows(new_rows)
     except IntegrityError:
         # Another process stored some of the same bytes meanwhile: take its rows.
         for row in new_rows:
-            stored, _ = RawMessage.objects.get_or_create(
+            stored, _ = RawMessage.objects.defer("data").get_or_create(
                 sha256=row.sha256,
-                defaults={"size": row.size, "source": row.source, "received_at": row.received_at},
+                defaults={
+                    "size": row.size,
+                    "data": row.data,
+                    "source": row.source,
+                    "received_at": row.received_at,
+                },
             )
-            row.pk = stored.pk
-            row.state = stored.state
+            row.pk, row.state = stored.pk, stored.state
         accepted.pending = [
             (r, d) for r, d in accepted.pending if r.state == RawMessage.State.RECEIVED
         ]
@@ -102,17 +98,7 @@ def do_process(
 
 def do_replay(raws: Iterable[RawMessage], *, store: BlobStore) -> Counter[str]:
     """Process stored raw messages again (the quarantine, or rows left RECEIVED by a crash)."""
-    pending: list[tuple[RawMessage, bytes]] = []
-    results: list[Parsed] = []
-    for raw in raws:
-        try:
-            data = store.get(raw.sha256)
-        except OSError as exc:
-            pending.append((raw, b""))
-            results.append(Quarantine(f"raw bytes unreadable from the blob store: {exc}"))
-            continue
-        pending.append((raw, data))
-        results.append(parse_one(data, raw.received_at, store))
+    pending = [(raw, bytes(raw.data)) for raw in raws]
     if not pending:
         return Counter()
-    return do_process(pending, store=store, parsed=results)
+    return do_process(pending, store=store)

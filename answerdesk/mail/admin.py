@@ -17,7 +17,9 @@ class RawMessageAdmin(admin.ModelAdmin[RawMessage]):
     list_display = ["pk", "received_at", "state", "size", "source", "reason"]
     list_filter = ["state"]
     search_fields = ["sha256", "source", "reason"]
-    readonly_fields = [f.name for f in RawMessage._meta.fields]
+    # The bytes themselves are not shown: they can be megabytes of base64.
+    exclude = ["data"]
+    readonly_fields = [f.name for f in RawMessage._meta.fields if f.name != "data"]
     actions = ["replay"]
 
     @admin.action(description=_("Process the selected messages again"))

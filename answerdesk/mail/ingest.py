@@ -102,7 +102,7 @@ def ingest_path(
                 else:
                     readable.append((source, data))
             summary.read += len(readable)
-            accepted = do_accept(readable, store=store)
+            accepted = do_accept(readable)
             summary.already_imported += accepted.known
             jobs = [(data, raw.received_at, limit, store.root) for raw, data in accepted.pending]
             if pool is None:

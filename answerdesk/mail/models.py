@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RawMessage(models.Model):
-    """One received message; its bytes are in the blob store under `sha256`.
+    """One received message, byte-exact, as it arrived.
 
-    The row is committed (and the bytes synced to disk) before processing starts, so a crash
-    at any later point leaves it RECEIVED and a later run picks it up again. A message that
-    cannot be processed is QUARANTINED with its reason, and can be replayed.
+    The row, bytes included, is committed before processing starts, so a crash at any later
+    point leaves it RECEIVED and a later run picks it up again. A message that cannot be
+    processed is QUARANTINED with its reason, and can be replayed.
     """
 
     class State(models.TextChoices):
@@ -23,6 +23,9 @@ class RawMessage(models.Model):
 
     sha256 = models.CharField(_("sha256"), max_length=64, unique=True)
     size = models.PositiveBigIntegerField(_("size"))
+    # In the row rather than a file: one commit makes bytes and state durable together, and
+    # creating a file per message cost more than parsing it (docs/decisions/0001).
+    data = models.BinaryField(_("raw bytes"))
     # Where it came from: "import:/path/to/file", "import:/path/to.mbox#12", "smtp", ...
     source = models.CharField(_("source"), max_length=1024)
     received_at = models.DateTimeField(_("received"), default=timezone.now)

@@ -97,8 +97,10 @@ class WriteBatch:
         if self._attachments:
             self.store.sync()
         tickets = _unique_unsaved(m.ticket for m in self._new_messages)
+        # Only new tickets' contacts: reading .contact of a ticket loaded from the database
+        # would cost a query each.
         contacts = _unique_unsaved(
-            c for m in self._new_messages for c in (m.sender, m.ticket.contact) if c is not None
+            c for c in [*(m.sender for m in self._new_messages), *(t.contact for t in tickets)] if c
         )
         insert_rows(contacts)
         saved = {id(c) for c in contacts}

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        quarantined = RawMessage.objects.filter(state=RawMessage.State.QUARANTINED)
+        quarantined = RawMessage.objects.filter(state=RawMessage.State.QUARANTINED).defer("data")
         if options["action"] == "list":
             rows = list(quarantined.order_by("received_at", "pk"))
             for raw in rows:
