@@ -13,6 +13,7 @@ table's own sequence, which is safe against any concurrent insert.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
@@ -37,13 +38,30 @@ def _adapter(field: models.Field[Any, Any]) -> Adapter:
             return value
 
         return related_id
+    ops = connection.ops
     if isinstance(field, models.DateTimeField):
-        adapt = connection.ops.adapt_datetimefield_value
+        if connection.vendor == "sqlite" and connection.timezone_name == "UTC":
+            return lambda obj: _sqlite_utc(getattr(obj, attname))
+        adapt = ops.adapt_datetimefield_value
         return lambda obj: adapt(getattr(obj, attname))
     if isinstance(field, models.JSONField):
-        adapt_json, encoder = connection.ops.adapt_json_value, field.encoder
-        return lambda obj: adapt_json(getattr(obj, attname), encoder)
+        adapt_json, encoder = ops.adapt_json_value, field.encoder
+
+        def json_value(obj: models.Model) -> Any:
+            value = getattr(obj, attname)
+            # Most list columns are empty (no Cc, no References): skip the encoder.
+            return _EMPTY_LIST if value == [] else adapt_json(value, encoder)
+
+        _EMPTY_LIST = adapt_json([], encoder)
+        return json_value
     return lambda obj: getattr(obj, attname)
+
+
+def _sqlite_utc(value: dt.datetime | None) -> str | None:
+    """What Django's SQLite backend stores for an aware datetime: naive UTC, as text."""
+    if value is None:
+        return None
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
 
 
 @cache

@@ -16,7 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("ANSWERDESK_DATA_DIR", Path.cwd() / "var")).resolve()
 
 SECRET_KEY = os.environ.get("ANSWERDESK_SECRET_KEY", "dev-only-insecure-key-change-me")
-DEBUG = os.environ.get("ANSWERDESK_DEBUG", "1") == "1"
+DEBUG = os.environ.get("ANSWERDESK_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("ANSWERDESK_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 
 INSTALLED_APPS = [

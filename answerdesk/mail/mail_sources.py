@@ -15,16 +15,6 @@ def _is_maildir(path: Path) -> bool:
     return (path / "cur").is_dir() and (path / "new").is_dir()
 
 
-def _is_mbox(path: Path) -> bool:
-    # mbox files start with an envelope line "From sender date" (RFC 4155); a lone .eml
-    # never does, since "From " with a space is not a header.
-    try:
-        with path.open("rb") as handle:
-            return handle.read(5) == b"From "
-    except OSError:
-        return False
-
-
 def _mbox(path: Path) -> Iterator[SourceItem]:
     box = mailbox.mbox(path, factory=None, create=False)
     try:
@@ -44,13 +34,17 @@ def _maildir(path: Path) -> Iterator[SourceItem]:
 
 
 def _file(path: Path) -> Iterator[SourceItem]:
-    if _is_mbox(path):
-        yield from _mbox(path)
-        return
     try:
-        yield f"import:{path}", path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         yield f"import:{path}", exc
+        return
+    # mbox files start with an envelope line "From sender date" (RFC 4155); a lone .eml
+    # never does, since "From " with a space is not a header.
+    if data.startswith(b"From "):
+        yield from _mbox(path)
+    else:
+        yield f"import:{path}", data
 
 
 # Labels and notes that travel with a corpus are not mail.
@@ -63,14 +57,14 @@ def files_under(path: Path) -> list[Path]:
     A dangling symbolic link is listed too: reading it fails, and the failure is reported
     rather than the file silently skipped.
     """
-    found: list[Path] = []
+    found: list[str] = []
     for directory, subdirs, names in os.walk(path):
         subdirs[:] = [d for d in subdirs if not d.startswith(".")]
         for name in names:
-            file = Path(directory, name)
-            if not name.startswith(".") and (file.is_file() or not file.exists()):
+            file = os.path.join(directory, name)
+            if not name.startswith(".") and (os.path.isfile(file) or not os.path.exists(file)):
                 found.append(file)
-    return sorted(found)
+    return [Path(file) for file in sorted(found)]
 
 
 def mail_files_under(path: Path) -> list[Path]:

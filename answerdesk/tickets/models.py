@@ -115,9 +115,9 @@ class Message(models.Model):
     sender = models.ForeignKey(
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
     )
-    # The content address (sha256) of the raw bytes in the blob store; empty for messages
-    # that never had a raw form (notes typed in the desk).
-    raw_sha256 = models.CharField(_("raw message"), max_length=64, blank=True, db_index=True)
+    # The sha256 of the raw bytes (mail.RawMessage); empty for messages that never had a
+    # raw form (notes typed in the desk).
+    raw_sha256 = models.CharField(_("raw message"), max_length=64, blank=True)
     # Unique: the same Message-ID delivered twice (two support addresses, a second import)
     # is stored once. Messages without one get an id derived from their raw bytes.
     message_id = models.CharField(_("Message-ID"), max_length=998, unique=True)
@@ -133,6 +133,8 @@ class Message(models.Model):
     html = models.TextField(_("HTML"), blank=True)
     new_text = models.TextField(_("new text"), blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
+    # What the parser had to repair (a wrong charset, a broken encoded word), in words.
+    defects = models.JSONField(_("repairs"), default=list, blank=True)
     sent_at = models.DateTimeField(_("sent"))
     received_at = models.DateTimeField(_("received"), default=timezone.now)
 

@@ -35,6 +35,7 @@ def store(ctx: MessageContext, batch: WriteBatch) -> None:
         html=parsed.html,
         new_text=parsed.new_text,
         flags=sorted(parsed.flags),
+        defects=parsed.defects,
         sent_at=parsed.date,
         received_at=at,
     )
