@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/answerdesk demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check answerdesk bench tests
-	$(BIN)/ruff format --check answerdesk bench tests
+	$(BIN)/ruff check answerdesk bench
+	$(BIN)/ruff format --check answerdesk bench
 	$(BIN)/mypy answerdesk bench
 
 test: lint pytest
