@@ -21,6 +21,7 @@ from answerdesk.mail.mail_sources import SourceItem, iter_source
 from answerdesk.mail.models import RawMessage
 from answerdesk.mail.pipeline.parse import parse
 from answerdesk.mail.pipeline.runner import Parsed
+from answerdesk.sqlite_checkpoints import background_checkpoints
 
 
 @dataclass
@@ -86,41 +87,54 @@ def ingest_path(
     if workers is None:
         workers = os.cpu_count() or 1
     summary = IngestSummary()
-    limit = settings.ANSWERDESK_MAX_MESSAGE_BYTES
     pool: Pool | None = None
     if workers > 0:
         # Forked children only parse: they never touch the database connections they
         # inherit, and leave through os._exit, so those connections stay the parent's.
         pool = multiprocessing.get_context("fork").Pool(workers)
-    in_flight: tuple[list[tuple[RawMessage, bytes]], AsyncResult[list[Parsed]]] | None = None
     try:
-        for batch in _batches(iter_source(path), batch_size):
-            readable: list[tuple[str, bytes]] = []
-            for source, data in batch:
-                if isinstance(data, OSError):
-                    summary.unreadable.append(f"{source}: {data}")
-                else:
-                    readable.append((source, data))
-            summary.read += len(readable)
-            accepted = do_accept(readable)
-            summary.already_imported += accepted.known
-            jobs = [(data, raw.received_at, limit, store.root) for raw, data in accepted.pending]
-            if pool is None:
-                summary.outcomes += do_process(accepted.pending, store=store)
-            else:
-                job = pool.map_async(_parse_job, jobs, chunksize=max(1, len(jobs) // (4 * workers)))
-                if in_flight is not None:
-                    summary.outcomes += _finish(in_flight, store)
-                in_flight = (accepted.pending, job)
-            if on_progress is not None:
-                on_progress(len(batch))
-        if in_flight is not None:
-            summary.outcomes += _finish(in_flight, store)
+        with background_checkpoints():
+            _run(path, store, pool, batch_size, summary, on_progress)
     finally:
         if pool is not None:
             pool.close()
             pool.join()
     return summary
+
+
+def _run(
+    path: Path,
+    store: BlobStore,
+    pool: Pool | None,
+    batch_size: int,
+    summary: IngestSummary,
+    on_progress: Callable[[int], None] | None,
+) -> None:
+    limit = settings.ANSWERDESK_MAX_MESSAGE_BYTES
+    in_flight: tuple[list[tuple[RawMessage, bytes]], AsyncResult[list[Parsed]]] | None = None
+    for batch in _batches(iter_source(path), batch_size):
+        readable: list[tuple[str, bytes]] = []
+        for source, data in batch:
+            if isinstance(data, OSError):
+                summary.unreadable.append(f"{source}: {data}")
+            else:
+                readable.append((source, data))
+        summary.read += len(readable)
+        accepted = do_accept(readable)
+        summary.already_imported += accepted.known
+        if pool is None:
+            summary.outcomes += do_process(accepted.pending, store=store)
+        else:
+            jobs = [(data, raw.received_at, limit, store.root) for raw, data in accepted.pending]
+            # Chunks of 16: few enough round trips, small enough to keep both workers fed.
+            job = pool.map_async(_parse_job, jobs, chunksize=16)
+            if in_flight is not None:
+                summary.outcomes += _finish(in_flight, store)
+            in_flight = (accepted.pending, job)
+        if on_progress is not None:
+            on_progress(len(batch))
+    if in_flight is not None:
+        summary.outcomes += _finish(in_flight, store)
 
 
 def _finish(
