@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from answerdesk.blob_store import BlobStore
-from answerdesk.bulk_rows import insert_rows
+from answerdesk.bulk_rows import build, insert_rows
 from answerdesk.mail.models import RawMessage
 from answerdesk.mail.pipeline.parse import parse
 from answerdesk.mail.pipeline.runner import Parsed, write
@@ -51,8 +51,13 @@ def do_accept(
             continue
         seen.add(sha)
         if row is None:
-            row = RawMessage(
-                sha256=sha, size=len(data), data=data, source=source[:1024], received_at=received_at
+            row = build(
+                RawMessage,
+                sha256=sha,
+                size=len(data),
+                data=data,
+                source=source[:1024],
+                received_at=received_at,
             )
             new_rows.append(row)
         accepted.pending.append((row, data))
@@ -78,8 +83,9 @@ def do_accept(
     return accepted
 
 
-def parse_one(data: bytes, received_at: dt.datetime, store: BlobStore) -> Parsed:
-    return parse(data, received_at, settings.ANSWERDESK_MAX_MESSAGE_BYTES, store)
+def parse_one(raw: RawMessage, data: bytes, store: BlobStore) -> Parsed:
+    limit = settings.ANSWERDESK_MAX_MESSAGE_BYTES
+    return parse(data, raw.sha256, raw.received_at, limit, store)
 
 
 def do_process(
@@ -91,7 +97,7 @@ def do_process(
 ) -> Counter[str]:
     """Run the pipeline on accepted messages (parsing them here unless `parsed` is given)."""
     if parsed is None:
-        parsed = [parse_one(data, raw.received_at, store) for raw, data in pending]
+        parsed = [parse_one(raw, data, store) for raw, data in pending]
     items = [(raw, result) for (raw, _), result in zip(pending, parsed, strict=True)]
     return write(items, store=store, now=now or timezone.now())
 

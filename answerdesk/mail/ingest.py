@@ -60,9 +60,9 @@ def _worker_store(root: Path) -> BlobStore:
     return BlobStore(root)
 
 
-def _parse_job(job: tuple[bytes, dt.datetime, int, Path]) -> Parsed:
-    data, received_at, limit, blob_root = job
-    return parse(data, received_at, limit, _worker_store(blob_root))
+def _parse_job(job: tuple[bytes, str, dt.datetime, int, Path]) -> Parsed:
+    data, sha256, received_at, limit, blob_root = job
+    return parse(data, sha256, received_at, limit, _worker_store(blob_root))
 
 
 def _batches(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem]]:
@@ -125,7 +125,10 @@ def _run(
         if pool is None:
             summary.outcomes += do_process(accepted.pending, store=store)
         else:
-            jobs = [(data, raw.received_at, limit, store.root) for raw, data in accepted.pending]
+            jobs = [
+                (data, raw.sha256, raw.received_at, limit, store.root)
+                for raw, data in accepted.pending
+            ]
             # Chunks of 16: few enough round trips, small enough to keep both workers fed.
             job = pool.map_async(_parse_job, jobs, chunksize=16)
             if in_flight is not None:

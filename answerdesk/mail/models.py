@@ -35,13 +35,6 @@ class RawMessage(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
-    message = models.ForeignKey(
-        "tickets.Message",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="raw_copies",
-    )
 
     class Meta:
         verbose_name = _("raw message")

@@ -9,43 +9,59 @@ from __future__ import annotations
 
 import datetime as dt
 
-from answerdesk.tickets.models import Message, Ticket, TicketEvent
+from answerdesk.bulk_rows import build
+from answerdesk.tickets.models import Ticket, TicketEvent
 
 PIPELINE = "mail pipeline"
 
 
-def ticket_created(
-    ticket: Ticket, message: Message, *, reason: str, at: dt.datetime
-) -> TicketEvent:
-    return TicketEvent(
+def ticket_created(ticket: Ticket, message_pk: int, *, reason: str, at: dt.datetime) -> TicketEvent:
+    """The ticket was opened by this message (which the event points at)."""
+    return build(
+        TicketEvent,
         ticket=ticket,
         kind=TicketEvent.Kind.CREATED,
         actor_label=PIPELINE,
-        message=message,
+        message_id=message_pk,
         reason=reason,
-        data={"channel": ticket.channel, "message_id": message.message_id},
+        data={"channel": ticket.channel, "threading": "new"},
         created_at=at,
     )
 
 
 def message_received(
-    ticket: Ticket, message: Message, *, threading: str, matched: str, reason: str, at: dt.datetime
+    ticket: Ticket,
+    message_pk: int,
+    *,
+    threading: str,
+    matched: str,
+    reason: str,
+    at: dt.datetime,
 ) -> TicketEvent:
-    return TicketEvent(
+    """A message joined an existing ticket; `threading` says how, `matched` by what."""
+    return build(
+        TicketEvent,
         ticket=ticket,
         kind=TicketEvent.Kind.MESSAGE_RECEIVED,
         actor_label=PIPELINE,
-        message=message,
+        message_id=message_pk,
         reason=reason,
-        data={"threading": threading, "matched": matched, "message_id": message.message_id},
+        data={"threading": threading, "matched": matched},
         created_at=at,
     )
 
 
 def status_changed(
-    ticket: Ticket, *, old: str, new: str, reason: str, at: dt.datetime, actor_label: str = PIPELINE
+    ticket: Ticket,
+    *,
+    old: str,
+    new: str,
+    reason: str,
+    at: dt.datetime,
+    actor_label: str = PIPELINE,
 ) -> TicketEvent:
-    return TicketEvent(
+    return build(
+        TicketEvent,
         ticket=ticket,
         kind=TicketEvent.Kind.STATUS_CHANGED,
         actor_label=actor_label,

@@ -1,21 +1,28 @@
 """One transaction's worth of ingest: a prefetched view of the database and the rows to write.
 
 The write steps look things up here instead of querying per message, and add what they
-create; flush() then saves everything with bulk inserts (bulk_rows.py). This is what lets a
-batch import write thousands of messages a second, while a single message (SMTP, retry) goes
-through exactly the same code as a batch of one.
+create; flush() then saves everything with one executemany per table (bulk_rows.py). This
+is what lets a batch import write thousands of messages a second, while a single message
+(SMTP, retry) goes through exactly the same code as a batch of one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import TypeVar
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import connection
 
 from answerdesk.blob_store import BlobStore
-from answerdesk.bulk_rows import insert_rows, update_rows
+from answerdesk.bulk_rows import allocate_ids, build, insert_rows, insert_values, update_rows
 from answerdesk.mail.models import RawMessage
-from answerdesk.mail.parsing.parsed import Address, ParsedMessage
+from answerdesk.mail.pipeline.prepared import (
+    ATTACHMENT_COLUMNS,
+    MESSAGE_COLUMNS,
+    PreparedMessage,
+)
 from answerdesk.tickets.models import (
     Attachment,
     Contact,
@@ -28,61 +35,79 @@ from answerdesk.tickets.models import (
 _Row = TypeVar("_Row", Contact, Ticket)
 
 
+@dataclass(slots=True)
+class KnownMessage:
+    """A message the steps can thread onto: stored already, or new in this batch."""
+
+    pk: int
+    ticket: Ticket
+
+
+@dataclass(slots=True)
+class PendingMessage:
+    pk: int
+    ticket: Ticket
+    sender: Contact | None
+    prepared: PreparedMessage
+
+
+@dataclass
 class WriteBatch:
-    def __init__(self, store: BlobStore, now: dt.datetime) -> None:
-        self.store = store
-        self.now = now
-        self._messages: dict[str, Message] = {}
-        self._contacts: dict[str, Contact] = {}
-        self._tickets: dict[int, Ticket] = {}
-        self._new_addresses: list[ContactAddress] = []
-        self._new_messages: list[Message] = []
-        self._attachments: list[Attachment] = []
-        self._events: list[TicketEvent] = []
-        self._touched: dict[int, Ticket] = {}
+    store: BlobStore
+    now: dt.datetime
+    _messages: dict[str, KnownMessage] = field(default_factory=dict)
+    _contacts: dict[str, Contact] = field(default_factory=dict)
+    _tickets: dict[int, Ticket] = field(default_factory=dict)
+    _new_addresses: list[ContactAddress] = field(default_factory=list)
+    _pending: list[PendingMessage] = field(default_factory=list)
+    _events: list[TicketEvent] = field(default_factory=list)
+    _touched: dict[int, Ticket] = field(default_factory=dict)
+    _message_ids: Iterator[int] = field(default_factory=lambda: iter(()))
 
     # --- the view of the database --------------------------------------------------------
-    def prefetch(self, parsed: Iterable[ParsedMessage], ticket_ids: Iterable[int]) -> None:
+    def prefetch(self, prepared: list[PreparedMessage], ticket_ids: Iterable[int]) -> None:
         """Load, in a few queries, every row the steps may look up for these messages."""
-        parsed = list(parsed)
-        ids = {mid for p in parsed for mid in (p.message_id, *p.in_reply_to, *p.references)}
-        known = Message.objects.filter(message_id__in=ids).only("id", "message_id", "ticket_id")
-        by_ticket: dict[int, list[Message]] = {}
-        for message in known:
-            by_ticket.setdefault(message.ticket_id, []).append(message)
-        tickets = Ticket.objects.in_bulk({*by_ticket, *ticket_ids})
+        ids = {mid for p in prepared for mid in (p.message_id, *p.in_reply_to, *p.references)}
+        known = Message.objects.filter(message_id__in=ids).values_list(
+            "pk", "message_id", "ticket_id"
+        )
+        rows = list(known)
+        tickets = Ticket.objects.in_bulk({ticket_id for _, _, ticket_id in rows} | set(ticket_ids))
         self._tickets.update(tickets)
-        for ticket_id, messages in by_ticket.items():
-            for message in messages:
-                message.ticket = tickets[ticket_id]
-                self._messages[message.message_id] = message
-        emails = {p.from_.email.lower() for p in parsed if p.from_}
+        for pk, message_id, ticket_id in rows:
+            self._messages[message_id] = KnownMessage(pk, tickets[ticket_id])
+        emails = {p.from_email.lower() for p in prepared if p.from_email}
         for address in ContactAddress.objects.filter(email__in=emails).select_related("contact"):
             self._contacts[address.email] = address.contact
+        # Message ids for the whole batch in one query; those of messages that turn out to
+        # be duplicates are simply never used.
+        self._message_ids = iter(allocate_ids(Message, len(prepared)))
 
-    def message(self, message_id: str) -> Message | None:
+    def message(self, message_id: str) -> KnownMessage | None:
         return self._messages.get(message_id)
 
     def ticket(self, ticket_id: int) -> Ticket | None:
         return self._tickets.get(ticket_id)
 
-    def contact(self, address: Address) -> Contact:
+    def contact(self, email: str, name: str) -> Contact:
         """The contact who owns this address, made (unsaved) on first sight."""
-        email = address.email.lower()
+        email = email.lower()
         contact = self._contacts.get(email)
         if contact is None:
-            contact = Contact(name=address.name[:200], created_at=self.now)
+            contact = build(Contact, name=name[:200], created_at=self.now)
             self._contacts[email] = contact
-            self._new_addresses.append(ContactAddress(contact=contact, email=email))
+            self._new_addresses.append(build(ContactAddress, contact=contact, email=email[:320]))
         return contact
 
     # --- what the steps write ------------------------------------------------------------
-    def add_message(
-        self, message: Message, attachments: list[Attachment], events: list[TicketEvent]
-    ) -> None:
-        self._messages[message.message_id] = message
-        self._new_messages.append(message)
-        self._attachments.extend(attachments)
+    def add_message(self, ticket: Ticket, sender: Contact | None, prepared: PreparedMessage) -> int:
+        """Queue a message for insertion; returns its id."""
+        pk = next(self._message_ids)
+        self._pending.append(PendingMessage(pk, ticket, sender, prepared))
+        self._messages[prepared.message_id] = KnownMessage(pk, ticket)
+        return pk
+
+    def add_events(self, events: Iterable[TicketEvent]) -> None:
         self._events.extend(events)
 
     def touch(self, ticket: Ticket) -> None:
@@ -92,25 +117,60 @@ class WriteBatch:
 
     def flush(self, raws: list[RawMessage]) -> None:
         """Save everything, in dependency order; call inside a transaction."""
-        # Attachments were stored unsynced (by the parse step, maybe in another process of
-        # this machine: syncfs covers the whole file system); on disk before rows name them.
-        if self._attachments:
+        if any(p.prepared.attachment_values for p in self._pending):
+            # Attachments were stored unsynced by the parse step, maybe in another process:
+            # syncfs covers the whole file system. On disk before rows name them.
             self.store.sync()
-        tickets = _unique_unsaved(m.ticket for m in self._new_messages)
-        # Only new tickets' contacts: reading .contact of a ticket loaded from the database
-        # would cost a query each.
+        tickets = _unique_unsaved(p.ticket for p in self._pending)
         contacts = _unique_unsaved(
-            c for c in [*(m.sender for m in self._new_messages), *(t.contact for t in tickets)] if c
+            c for c in [*(p.sender for p in self._pending), *(t.contact for t in tickets)] if c
         )
         insert_rows(contacts)
         saved = {id(c) for c in contacts}
         insert_rows([a for a in self._new_addresses if id(a.contact) in saved])
         insert_rows(tickets)
-        insert_rows(self._new_messages)
-        insert_rows(self._attachments)
+        insert_values(
+            Message,
+            ("id", "ticket_id", "sender_id", *MESSAGE_COLUMNS),
+            [
+                (p.pk, p.ticket.pk, p.sender.pk if p.sender else None, *p.prepared.message_values)
+                for p in self._pending
+            ],
+        )
+        attachments = [(p.pk, a) for p in self._pending for a in p.prepared.attachment_values]
+        insert_values(
+            Attachment,
+            ("id", "message_id", *ATTACHMENT_COLUMNS),
+            [
+                (pk, message_pk, *values)
+                for pk, (message_pk, values) in zip(
+                    allocate_ids(Attachment, len(attachments)), attachments, strict=True
+                )
+            ],
+        )
         insert_rows(self._events)
         update_rows(list(self._touched.values()), ["status", "updated_at"])
-        update_rows(raws, ["state", "reason", "message", "processed_at", "attempts"])
+        _record_outcomes(raws, self.now)
+
+
+def _record_outcomes(raws: list[RawMessage], now: dt.datetime) -> None:
+    """Save each raw message's state: processed ones in one statement, the few others by row."""
+    processed = [r.pk for r in raws if r.state == RawMessage.State.PROCESSED]
+    stopped = [r for r in raws if r.state != RawMessage.State.PROCESSED]
+    table = connection.ops.quote_name(RawMessage._meta.db_table)
+    with connection.cursor() as cursor:
+        if processed:
+            marks = ", ".join(["%s"] * len(processed))
+            cursor.execute(
+                f"UPDATE {table} SET state = %s, reason = '', processed_at = %s,"
+                f" attempts = attempts + 1 WHERE id IN ({marks})",
+                [RawMessage.State.PROCESSED.value, _when(now), *processed],
+            )
+    update_rows(stopped, ["state", "reason", "processed_at", "attempts"])
+
+
+def _when(now: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(now)
 
 
 def _unique_unsaved(objects: Iterable[_Row]) -> list[_Row]:

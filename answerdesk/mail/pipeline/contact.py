@@ -7,7 +7,7 @@ from answerdesk.mail.pipeline.context import MessageContext
 
 
 def identify_contact(ctx: MessageContext, batch: WriteBatch) -> None:
-    assert ctx.parsed is not None
-    sender = ctx.parsed.from_
+    prepared = ctx.prepared
     # Without a From address there is nobody to answer; the ticket still opens, unowned.
-    ctx.contact = batch.contact(sender) if sender and sender.email else None
+    if prepared.from_email:
+        ctx.contact = batch.contact(prepared.from_email, prepared.from_name)

@@ -1,12 +1,12 @@
-"""The typed context one message carries through the pipeline, and the outcomes that stop it."""
+"""The typed context one message carries through the write steps, and the outcomes that stop it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from answerdesk.mail.models import RawMessage
-from answerdesk.mail.parsing.parsed import ParsedMessage
-from answerdesk.tickets.models import Contact, Message, Ticket
+from answerdesk.mail.pipeline.prepared import PreparedMessage
+from answerdesk.tickets.models import Contact, Ticket
 
 
 class StopPipeline(Exception):
@@ -20,13 +20,9 @@ class StopPipeline(Exception):
 
 
 class Duplicate(StopPipeline):
-    """Already stored (same Message-ID): kept as a raw copy, no new message."""
+    """Already stored (same Message-ID): the raw copy is kept, no new message is made."""
 
     state = RawMessage.State.DUPLICATE
-
-    def __init__(self, reason: str, original: Message) -> None:
-        super().__init__(reason)
-        self.original = original
 
 
 class Quarantine(StopPipeline):
@@ -38,11 +34,11 @@ class Quarantine(StopPipeline):
 @dataclass(slots=True)
 class MessageContext:
     raw: RawMessage
-    parsed: ParsedMessage | None = None
+    prepared: PreparedMessage
     contact: Contact | None = None
     ticket: Ticket | None = None
     ticket_is_new: bool = False
-    message: Message | None = None
+    message_pk: int | None = None
     # How the message found its ticket: "in_reply_to", "references", "subject_reference" or
     # "new", with the Message-ID or reference that matched; recorded on the timeline.
     threading: str = ""

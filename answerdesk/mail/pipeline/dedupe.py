@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from answerdesk.mail.pipeline.batch import WriteBatch
 from answerdesk.mail.pipeline.context import Duplicate, MessageContext
+from answerdesk.tickets.models import format_reference
 
 
 def dedupe(ctx: MessageContext, batch: WriteBatch) -> None:
-    assert ctx.parsed is not None
-    original = batch.message(ctx.parsed.message_id)
+    message_id = ctx.prepared.message_id
+    original = batch.message(message_id)
     if original is not None:
-        raise Duplicate(f"Message-ID <{ctx.parsed.message_id}> is already stored", original)
+        where = format_reference(original.ticket.pk) if original.ticket.pk else "a new ticket"
+        raise Duplicate(f"Message-ID <{message_id}> is already stored, on {where}")

@@ -1,19 +1,18 @@
-"""Step: parse the raw bytes and store the attachments (runs in the worker processes)."""
+"""Step: parse the raw bytes, store the attachments, prepare the rows (in the parser processes)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from answerdesk.blob_store import BlobStore
 from answerdesk.mail.parsing import parse_message
-from answerdesk.mail.parsing.parsed import ParsedMessage
 from answerdesk.mail.pipeline.context import Quarantine
+from answerdesk.mail.pipeline.prepared import PreparedMessage, prepare
 
 
 def parse(
-    data: bytes, received_at: dt.datetime, max_bytes: int, store: BlobStore
-) -> ParsedMessage | Quarantine:
+    data: bytes, sha256: str, received_at: dt.datetime, max_bytes: int, store: BlobStore
+) -> PreparedMessage | Quarantine:
     """Parse one message, or say why it must be quarantined; never raises.
 
     Returned rather than raised because it crosses a process boundary in a batch import.
@@ -26,7 +25,6 @@ def parse(
         parsed = parse_message(data, received_at)
         for part in parsed.attachments:
             store.put(part.payload, sync=False, sha256=part.sha256)
-        parsed.attachments = [dataclasses.replace(a, payload=b"") for a in parsed.attachments]
-        return parsed
+        return prepare(parsed, sha256, received_at)
     except Exception as exc:  # the parser is built never to raise; if it does, keep the mail
         return Quarantine(f"parse failed: {type(exc).__name__}: {exc}")

@@ -11,11 +11,11 @@ from django.db import DatabaseError, connection, transaction
 
 from answerdesk.blob_store import BlobStore
 from answerdesk.mail.models import RawMessage
-from answerdesk.mail.parsing.parsed import ParsedMessage
 from answerdesk.mail.pipeline.batch import WriteBatch
 from answerdesk.mail.pipeline.contact import identify_contact
-from answerdesk.mail.pipeline.context import Duplicate, MessageContext, Quarantine, StopPipeline
+from answerdesk.mail.pipeline.context import MessageContext, Quarantine, StopPipeline
 from answerdesk.mail.pipeline.dedupe import dedupe
+from answerdesk.mail.pipeline.prepared import PreparedMessage
 from answerdesk.mail.pipeline.store import store as store_message
 from answerdesk.mail.pipeline.thread import subject_ticket_ids, thread
 
@@ -32,7 +32,7 @@ WRITE_STEPS: tuple[tuple[str, WriteStep], ...] = (
     ("store", store_message),
 )
 
-Parsed = ParsedMessage | Quarantine
+Parsed = PreparedMessage | Quarantine
 
 
 def write(
@@ -62,8 +62,7 @@ def write(
         logger.warning("message %s refused by the database: %s", raw.pk, exc)
         _reset(raw, now)
         raw.state, raw.reason = RawMessage.State.QUARANTINED, f"store failed: {exc}"
-        raw.message = None
-        raw.save(update_fields=["state", "reason", "message", "processed_at", "attempts"])
+        raw.save(update_fields=["state", "reason", "processed_at", "attempts"])
         return Counter(quarantined=1)
 
 
@@ -87,7 +86,6 @@ def _reset(raw: RawMessage, now: dt.datetime) -> None:
     raw.attempts += 1
     raw.processed_at = now
     raw.reason = ""
-    raw.message = None
 
 
 def _write(
@@ -97,8 +95,8 @@ def _write(
     steps: Sequence[tuple[str, WriteStep]],
 ) -> Counter[str]:
     batch = WriteBatch(store, now)
-    parsed = [p for _, p in items if isinstance(p, ParsedMessage)]
-    batch.prefetch(parsed, ticket_ids=[n for p in parsed for n in subject_ticket_ids(p.subject)])
+    prepared = [p for _, p in items if isinstance(p, PreparedMessage)]
+    batch.prefetch(prepared, [n for p in prepared for n in subject_ticket_ids(p.subject)])
     counts: Counter[str] = Counter()
     for raw, result in items:
         _reset(raw, now)
@@ -106,7 +104,7 @@ def _write(
             _stop(raw, "parse", result)
             counts[raw.state] += 1
             continue
-        ctx = MessageContext(raw=raw, parsed=result)
+        ctx = MessageContext(raw=raw, prepared=result)
         name = ""
         try:
             for step_name, step in steps:
@@ -120,7 +118,7 @@ def _write(
             _stop(raw, name, Quarantine(f"{type(exc).__name__}: {exc}"))
             counts[raw.state] += 1
         else:
-            raw.state, raw.message = RawMessage.State.PROCESSED, ctx.message
+            raw.state = RawMessage.State.PROCESSED
             counts[ctx.threading] += 1
     batch.flush([raw for raw, _ in items])
     return counts
@@ -129,5 +127,3 @@ def _write(
 def _stop(raw: RawMessage, step: str, stop: StopPipeline) -> None:
     logger.info("raw message %s stopped by %s: %s", raw.pk, step, stop.reason)
     raw.state, raw.reason = stop.state, f"{step}: {stop.reason}"
-    if isinstance(stop, Duplicate):
-        raw.message = stop.original

@@ -7,6 +7,7 @@ from functools import cache
 
 from django.conf import settings
 
+from answerdesk.bulk_rows import build
 from answerdesk.mail.pipeline.batch import WriteBatch
 from answerdesk.mail.pipeline.context import MessageContext
 from answerdesk.tickets.models import Channel, Ticket, format_reference
@@ -24,11 +25,10 @@ def subject_ticket_ids(subject: str) -> list[int]:
 
 
 def thread(ctx: MessageContext, batch: WriteBatch) -> None:
-    parsed = ctx.parsed
-    assert parsed is not None
+    prepared = ctx.prepared
     # Headers first: In-Reply-To names the message answered; References, newest last
     # (RFC 5322 §3.6.4), name the rest of the thread.
-    for header, ids in (("in_reply_to", parsed.in_reply_to), ("references", parsed.references)):
+    for header, ids in (("in_reply_to", prepared.in_reply_to), ("references", prepared.references)):
         for message_id in reversed(ids):
             known = batch.message(message_id)
             if known is not None:
@@ -36,7 +36,7 @@ def thread(ctx: MessageContext, batch: WriteBatch) -> None:
                 ctx.thread_reason = f"{header.replace('_', '-').title()} names <{message_id}>"
                 return
     notes = []
-    for ticket_id in subject_ticket_ids(parsed.subject):
+    for ticket_id in subject_ticket_ids(prepared.subject):
         ticket = batch.ticket(ticket_id)
         reference = format_reference(ticket_id)
         if ticket is None:
@@ -49,11 +49,12 @@ def thread(ctx: MessageContext, batch: WriteBatch) -> None:
             ctx.ticket, ctx.threading, ctx.matched = ticket, "subject_reference", reference
             ctx.thread_reason = f"the subject names {reference}"
             return
-    ctx.ticket = Ticket(
-        subject=parsed.subject[:998],
+    ctx.ticket = build(
+        Ticket,
+        subject=prepared.subject[:998],
         contact=ctx.contact,
         channel=Channel.EMAIL,
-        created_at=min(parsed.date, ctx.raw.received_at),
+        created_at=min(prepared.date, ctx.raw.received_at),
         updated_at=ctx.raw.received_at,
     )
     ctx.ticket_is_new, ctx.threading, ctx.matched = True, "new", ""

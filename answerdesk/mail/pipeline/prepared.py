@@ -1,0 +1,92 @@
+"""What a parser process hands the writer: the facts the write steps need, rows ready to insert.
+
+Only plain values cross the process boundary: unpickling a ParsedMessage (dataclasses, enums)
+cost the writer 60 µs a message and a Django Message instance 95 µs, while the writer is the
+one serial stage of an import. Everything that does not depend on the database's state (the
+message's columns, its attachments') is adapted here, in the parser process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+from answerdesk.bulk_rows import adapt_values
+from answerdesk.mail.parsing.parsed import ParsedMessage
+from answerdesk.tickets.models import Attachment, Channel, Message
+
+# Columns the writer fills in itself: ids, and the rows this one points at.
+MESSAGE_COLUMNS = tuple(
+    f.attname
+    for f in Message._meta.concrete_fields
+    if f.attname not in ("id", "ticket_id", "sender_id")
+)
+ATTACHMENT_COLUMNS = tuple(
+    f.attname for f in Attachment._meta.concrete_fields if f.attname not in ("id", "message_id")
+)
+
+
+class PreparedMessage(NamedTuple):
+    message_id: str
+    in_reply_to: list[str]
+    references: list[str]
+    subject: str
+    from_email: str
+    from_name: str
+    date: dt.datetime
+    flags: list[str]
+    message_values: tuple[Any, ...]  # query parameters for MESSAGE_COLUMNS
+    attachment_values: list[tuple[Any, ...]]  # for ATTACHMENT_COLUMNS, one per attachment
+
+
+def prepare(parsed: ParsedMessage, raw_sha256: str, received_at: dt.datetime) -> PreparedMessage:
+    sender = parsed.from_
+    message = {
+        "direction": Message.Direction.INBOUND.value,
+        "channel": Channel.EMAIL.value,
+        "raw_sha256": raw_sha256,
+        "message_id": parsed.message_id[:998],
+        "in_reply_to": (parsed.in_reply_to[-1] if parsed.in_reply_to else "")[:998],
+        "references": parsed.references,
+        "subject": parsed.subject[:998],
+        "from_email": sender.email[:320] if sender else "",
+        "from_name": sender.name[:200] if sender else "",
+        "to": [a.email for a in parsed.to],
+        "cc": [a.email for a in parsed.cc],
+        "headers": [list(pair) for pair in parsed.headers],
+        "text": parsed.text,
+        "html": parsed.html,
+        "new_text": parsed.new_text,
+        "flags": sorted(parsed.flags),
+        "defects": parsed.defects,
+        "sent_at": parsed.date,
+        "received_at": received_at,
+    }
+    attachments = [
+        adapt_values(
+            Attachment,
+            {
+                "sha256": part.sha256,
+                "size": part.size,
+                "content_type": part.content_type[:255],
+                "filename": part.filename[:255],
+                "inline": part.inline,
+                "content_id": part.content_id[:998],
+                "container": part.container,
+            },
+            ATTACHMENT_COLUMNS,
+        )
+        for part in parsed.attachments
+    ]
+    return PreparedMessage(
+        message_id=parsed.message_id[:998],
+        in_reply_to=parsed.in_reply_to,
+        references=parsed.references,
+        subject=parsed.subject,
+        from_email=sender.email if sender else "",
+        from_name=sender.name if sender else "",
+        date=parsed.date,
+        flags=sorted(parsed.flags),
+        message_values=adapt_values(Message, message, MESSAGE_COLUMNS),
+        attachment_values=attachments,
+    )
