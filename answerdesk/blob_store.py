@@ -1,4 +1,4 @@
-"""Content-addressed storage on disk: raw messages and attachments, one file per sha256."""
+"""Content-addressed storage on disk for attachments: one file per sha256."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ class BlobStore:
     One level of 256 directories: two levels (65,536) made nearly every write of an import
     create a directory, which cost as much as the write itself.
 
-    Writes are atomic (temporary file, then rename), so a reader never sees a partial blob,
-    and idempotent: the same bytes stored twice are one file.
+    Idempotent: the same bytes stored twice are one file. Rows name a blob only once it is
+    written and synced, so readers never see one half-written.
     """
 
     def __init__(self, root: Path) -> None:
@@ -38,16 +38,35 @@ class BlobStore:
         """
         digest = sha256 or hashlib.sha256(data).hexdigest()
         target = self.path(digest)
-        # No existence check: rewriting identical bytes through a rename is harmless, and
-        # also repairs a blob a crash left short.
         if target.parent not in self._made_dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(target.parent)
-        # Unique per process and content: two writers of the same blob never share a file.
-        tmp_name = target.parent / f".tmp-{os.getpid()}-{digest}"
-        fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
+            # A new blob is written in place: no row names it until it is complete and
+            # synced, so nobody reads it half-written, and skipping the rename saves 0.5 ms
+            # (ext4 flushes data on a rename that replaces a file).
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            if target.stat().st_size == len(data):
+                return digest  # the same bytes, stored before
+            self._replace(target, data, sync)  # left short by a crash: rewrite atomically
+        else:
             with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                if sync:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+        if sync:
+            # The new directory entry is durable only once the directory is on disk too.
+            self._fsync_dir(target.parent)
+        return digest
+
+    @staticmethod
+    def _replace(target: Path, data: bytes, sync: bool) -> None:
+        # Unique per process and content: two writers of the same blob never share a file.
+        tmp_name = target.parent / f".tmp-{os.getpid()}-{target.name}"
+        try:
+            with tmp_name.open("wb") as handle:
                 handle.write(data)
                 if sync:
                     handle.flush()
@@ -56,10 +75,6 @@ class BlobStore:
         except BaseException:
             tmp_name.unlink(missing_ok=True)
             raise
-        if sync:
-            # The rename is durable only once the directory entry is on disk too.
-            self._fsync_dir(target.parent)
-        return digest
 
     def get(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
