@@ -1,7 +1,7 @@
 """Time parse_message on one core over a make_corpus.py directory and check it against labels.
 
 Usage:
-    python3 /work/shared/bench/make_corpus.py 5000 /tmp/corpus5000 42
+    python3 ../shared/bench/make_corpus.py 5000 /tmp/corpus5000 42
     .venv/bin/python bench/parse_speed.py /tmp/corpus5000 [--runs 3] [--show 10]
 
 Prints the median messages per second of the runs, in one process and one thread, so on

@@ -48,15 +48,17 @@ def test_inserted_rows_read_back_as_the_orm_would_store_them():
 
 @pytest.mark.django_db
 def test_ids_are_never_reused_after_a_delete():
+    first, deleted = build(Contact, name="a"), build(Contact, name="b")
     with transaction.atomic():
-        insert_rows([build(Contact, name="a"), build(Contact, name="b")])
-    Contact.objects.filter(name="b").delete()
+        insert_rows([first, deleted])
+    Contact.objects.filter(pk=deleted.pk).delete()
 
     with transaction.atomic():
         later = build(Contact, name="c")
         insert_rows([later])
 
-    assert later.pk == 3
+    assert deleted.pk > first.pk
+    assert later.pk > deleted.pk
 
 
 @pytest.mark.django_db
