@@ -87,7 +87,8 @@ def check_fidelity(corpus: Path, data_dir: Path) -> dict[str, object]:
         if message is None:
             missing.append(lab["file"])
             continue
-        if message["subject"] != lab["subject"]:
+        # Labels of replies may end in a space ("Re: "); the parser strips subjects.
+        if message["subject"].strip() != lab["subject"].strip():
             wrong_subject.append(lab["file"])
         parent = lab["thread_parent"] and by_file[lab["thread_parent"]]
         if parent:
