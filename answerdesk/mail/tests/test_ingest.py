@@ -19,6 +19,9 @@ from answerdesk.tickets.models import Message, Ticket
 
 pytestmark = pytest.mark.django_db
 
+FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("*.eml"))
+REAL_MAILS = [path.read_bytes() for path in FIXTURES]
+
 THREAD = [
     make_mail(message_id="t1@example.fr"),
     make_mail(message_id="t2@example.fr", subject="Re: Commande", in_reply_to="t1@example.fr"),
@@ -115,7 +118,7 @@ def test_the_command_prints_a_closing_summary(tmp_path: Path, capsys: pytest.Cap
         st.binary(max_size=3000),
         st.builds(
             lambda mail, cut, junk: mail[:cut] + junk + mail[cut:],
-            st.sampled_from(THREAD),
+            st.sampled_from(THREAD + REAL_MAILS),
             st.integers(min_value=0, max_value=400),
             st.binary(max_size=40),
         ),
@@ -134,3 +137,25 @@ def test_any_bytes_are_stored_byte_exact_and_end_processed_or_quarantined(
     raw = RawMessage.objects.get(sha256=hashlib.sha256(data).hexdigest())
     assert bytes(raw.data) == data
     assert raw.state != RawMessage.State.RECEIVED
+
+
+def test_quarantine_list_and_retry_through_the_commands(
+    tmp_path: Path, settings, capsys: pytest.CaptureFixture[str]
+):
+    settings.ANSWERDESK_MAX_MESSAGE_BYTES = 200
+    mail = tmp_path / "big.eml"
+    mail.write_bytes(make_mail(message_id="big@example.fr", body="x" * 1000 + "\r\n"))
+    call_command("ingest", str(mail), "--no-progress", "--workers=0")
+    raw = RawMessage.objects.get()
+
+    call_command("quarantine", "list")
+    listing = capsys.readouterr().out
+    settings.ANSWERDESK_MAX_MESSAGE_BYTES = 10_000
+    call_command("quarantine", "retry", str(raw.pk))
+    retried = capsys.readouterr().out
+
+    assert f"{raw.pk}\t" in listing
+    assert "over the limit of 200" in listing
+    assert "1 quarantined" in listing
+    assert "retried 1: 0 still quarantined" in retried
+    assert Message.objects.filter(message_id="big@example.fr").exists()
