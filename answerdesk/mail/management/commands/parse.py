@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from answerdesk.mail.mail_sources import files_under
+from answerdesk.mail.management.json_lines import FilesToJsonLines
 from answerdesk.mail.parsing import parse_message
 from answerdesk.mail.parsing.parsed import ParsedMessage
 
@@ -42,24 +39,10 @@ def parsed_to_json(parsed: ParsedMessage) -> dict[str, Any]:
     }
 
 
-class Command(BaseCommand):
+def describe(data: bytes) -> dict[str, Any]:
+    return parsed_to_json(parse_message(data, timezone.now()))
+
+
+class Command(FilesToJsonLines):
     help = "Parse message files and print one JSON object per file."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", type=Path)
-        parser.add_argument(
-            "--json", action="store_true", help="one JSON object per line (the default)"
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["path"]
-        files = files_under(path) if path.is_dir() else [path]
-        for file in files:
-            try:
-                record = {
-                    "file": str(file),
-                    **parsed_to_json(parse_message(file.read_bytes(), timezone.now())),
-                }
-            except Exception as exc:  # report and go on: one bad file must not stop the run
-                record = {"file": str(file), "error": f"{type(exc).__name__}: {exc}"}
-            self.stdout.write(json.dumps(record, ensure_ascii=False))
+    describe = staticmethod(describe)
