@@ -76,7 +76,7 @@ def ingest_path(
     *,
     store: BlobStore,
     workers: int | None = None,
-    batch_size: int = 500,
+    batch_size: int = 250,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestSummary:
     """Import every message under `path`; re-running it is harmless (content addresses).

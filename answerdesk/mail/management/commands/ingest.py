@@ -26,7 +26,7 @@ class Command(BaseCommand):
             default=None,
             help="parser processes (default: one per core; 0: none)",
         )
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-size", type=int, default=250)
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
