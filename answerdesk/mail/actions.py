@@ -102,6 +102,18 @@ def do_process(
     return write(items, store=store, now=now or timezone.now())
 
 
+def do_process_pending(*, store: BlobStore, limit: int = 100) -> int:
+    """Process the oldest messages still waiting; returns how many were taken."""
+    waiting = list(
+        RawMessage.objects.filter(state=RawMessage.State.RECEIVED).order_by("received_at", "pk")[
+            :limit
+        ]
+    )
+    if waiting:
+        do_replay(waiting, store=store)
+    return len(waiting)
+
+
 def do_replay(raws: Iterable[RawMessage], *, store: BlobStore) -> Counter[str]:
     """Process stored raw messages again (the quarantine, or rows left RECEIVED by a crash)."""
     pending = [(raw, bytes(raw.data)) for raw in raws]

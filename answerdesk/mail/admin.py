@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from answerdesk.blob_store import default_store
 from answerdesk.mail.actions import do_replay
-from answerdesk.mail.models import RawMessage
+from answerdesk.mail.models import RawMessage, SupportAddress
+
+
+@admin.register(SupportAddress)
+class SupportAddressAdmin(admin.ModelAdmin[SupportAddress]):
+    list_display = ["email", "name", "active"]
+    list_filter = ["active"]
+    search_fields = ["email", "name"]
 
 
 @admin.register(RawMessage)

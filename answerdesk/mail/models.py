@@ -43,3 +43,22 @@ class RawMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sha256[:12]} ({self.state})"
+
+
+class SupportAddress(models.Model):
+    """An address customers write to; mail to any other address is refused at RCPT time."""
+
+    email = models.CharField(_("email"), max_length=320, unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("support address")
+        verbose_name_plural = _("support addresses")
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -44,19 +44,32 @@ def write(
 ) -> Counter[str]:
     """Write a batch; returns counts of outcomes ("new", "in_reply_to", ..., "quarantined").
 
-    If the database refuses the batch (a concurrent writer stored the same Message-ID, a
-    value no column can hold), each message is retried alone, so one bad message costs
-    only itself: it is quarantined with the database's reason, the others go through.
+    If the database refuses the batch (a value no column can hold, a bug), each message is
+    retried alone, so one bad message costs only itself: it is quarantined with the
+    database's reason, the others go through.
     """
+    as_read = {raw.pk: (raw.state, raw.attempts) for raw, _ in items}
+    return _write_isolating_failures(items, as_read, store, now, steps)
+
+
+def _write_isolating_failures(
+    items: Sequence[tuple[RawMessage, Parsed]],
+    as_read: dict[int, tuple[str, int]],
+    store: BlobStore,
+    now: dt.datetime,
+    steps: Sequence[tuple[str, WriteStep]],
+) -> Counter[str]:
+    for raw, _ in items:  # a failed attempt may have changed them in memory
+        raw.state, raw.attempts = as_read[raw.pk]
     try:
         with transaction.atomic():
             _serialize_writers()
-            return _write(items, store, now, steps)
+            return _write(_still_waiting(items), store, now, steps)
     except DatabaseError as exc:
         if len(items) > 1:
             counts: Counter[str] = Counter()
             for item in items:
-                counts += write([item], store=store, now=now, steps=steps)
+                counts += _write_isolating_failures([item], as_read, store, now, steps)
             return counts
         raw = items[0][0]
         logger.warning("message %s refused by the database: %s", raw.pk, exc)
@@ -80,6 +93,18 @@ def _serialize_writers() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITER_LOCK])
+
+
+def _still_waiting(
+    items: Sequence[tuple[RawMessage, Parsed]],
+) -> Sequence[tuple[RawMessage, Parsed]]:
+    """Drop messages another writer processed since they were read (two workers, or a worker
+    and a replay): under the writer lock, the state in the database is the truth. This is
+    what makes processing idempotent: a message is processed exactly once."""
+    states = dict(
+        RawMessage.objects.filter(pk__in=[raw.pk for raw, _ in items]).values_list("pk", "state")
+    )
+    return [(raw, p) for raw, p in items if states.get(raw.pk) == raw.state]
 
 
 def _reset(raw: RawMessage, now: dt.datetime) -> None:

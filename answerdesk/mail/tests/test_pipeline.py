@@ -214,3 +214,17 @@ def test_a_message_accepted_but_not_processed_before_a_crash_is_processed_by_the
     assert len(again.pending) == 1
     assert do_process(again.pending, store=blob_store) == {"new": 1}
     assert do_accept([("smtp", mail)]).known == 1
+
+
+def test_a_message_two_workers_both_picked_up_is_processed_once(blob_store):
+    accepted = do_accept([("smtp", make_mail(message_id="twice@example.fr"))])
+    ((raw, data),) = accepted.pending
+    stale = RawMessage.objects.get(pk=raw.pk)  # a second worker read it too, before the first ran
+
+    first = do_process([(raw, data)], store=blob_store)
+    second = do_process([(stale, data)], store=blob_store)
+
+    assert first == {"new": 1}
+    assert second == {}
+    assert Message.objects.count() == 1
+    assert RawMessage.objects.get().state == RawMessage.State.PROCESSED
