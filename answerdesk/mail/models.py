@@ -62,3 +62,64 @@ class SupportAddress(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class OutboundMessage(models.Model):
+    """A message to send, queued in the same transaction as what caused it.
+
+    Delivered by the worker with retries and backoff; a delivery that finally fails is
+    recorded on the ticket's timeline.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+        REPLY = "reply", _("Reply")
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="outbound"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    mail_from = models.CharField(_("envelope sender"), max_length=320)
+    recipients = models.JSONField(_("recipients"), default=list)
+    message_id = models.CharField(_("Message-ID"), max_length=998, unique=True)
+    data = models.BinaryField(_("message bytes"))
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.QUEUED
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} <{self.message_id}> ({self.state})"
+
+
+class AcknowledgementTemplate(models.Model):
+    """The acknowledgement in one language; editable in the admin.
+
+    Placeholders: {reference}, {subject}, {promise} (the promised answer time, in words),
+    {name} (the customer's name, or nothing).
+    """
+
+    language = models.CharField(_("language"), max_length=8, unique=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+
+    class Meta:
+        verbose_name = _("acknowledgement template")
+        verbose_name_plural = _("acknowledgement templates")
+
+    def __str__(self) -> str:
+        return self.language
