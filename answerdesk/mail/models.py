@@ -86,6 +86,8 @@ class OutboundMessage(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     mail_from = models.CharField(_("envelope sender"), max_length=320)
     recipients = models.JSONField(_("recipients"), default=list)
+    # The main recipient, as a plain column: rate limits count acknowledgements per address.
+    to_address = models.CharField(_("to"), max_length=320, db_index=True)
     message_id = models.CharField(_("Message-ID"), max_length=998, unique=True)
     data = models.BinaryField(_("message bytes"))
     state = models.CharField(

@@ -132,6 +132,7 @@ class Message(models.Model):
     text = models.TextField(_("text"), blank=True)
     html = models.TextField(_("HTML"), blank=True)
     new_text = models.TextField(_("new text"), blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
     # What the parser had to repair (a wrong charset, a broken encoded word), in words.
     defects = models.JSONField(_("repairs"), default=list, blank=True)

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from answerdesk.bulk_rows import adapt_values
 from answerdesk.mail.parsing.parsed import ParsedMessage
+from answerdesk.nlp.language import detect_language
 from answerdesk.tickets.models import Attachment, Channel, Message
 
 # Columns the writer fills in itself: ids, and the rows this one points at.
@@ -35,12 +36,15 @@ class PreparedMessage(NamedTuple):
     from_name: str
     date: dt.datetime
     flags: list[str]
+    to: list[str]  # the recipients (To and Cc), lower-cased
+    language: str  # "fr", "en", or "" (see answerdesk.nlp.language)
     message_values: tuple[Any, ...]  # query parameters for MESSAGE_COLUMNS
     attachment_values: list[tuple[Any, ...]]  # for ATTACHMENT_COLUMNS, one per attachment
 
 
 def prepare(parsed: ParsedMessage, raw_sha256: str, received_at: dt.datetime) -> PreparedMessage:
     sender = parsed.from_
+    language = detect_language(parsed.new_text or parsed.text).code
     message = {
         "direction": Message.Direction.INBOUND.value,
         "channel": Channel.EMAIL.value,
@@ -57,6 +61,7 @@ def prepare(parsed: ParsedMessage, raw_sha256: str, received_at: dt.datetime) ->
         "text": parsed.text,
         "html": parsed.html,
         "new_text": parsed.new_text,
+        "language": language,
         "flags": sorted(parsed.flags),
         "defects": parsed.defects,
         "sent_at": parsed.date,
@@ -87,6 +92,8 @@ def prepare(parsed: ParsedMessage, raw_sha256: str, received_at: dt.datetime) ->
         from_name=sender.name if sender else "",
         date=parsed.date,
         flags=sorted(parsed.flags),
+        to=[a.email.lower() for a in (*parsed.to, *parsed.cc)],
+        language=language,
         message_values=adapt_values(Message, message, MESSAGE_COLUMNS),
         attachment_values=attachments,
     )

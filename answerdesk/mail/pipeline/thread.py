@@ -54,6 +54,7 @@ def thread(ctx: MessageContext, batch: WriteBatch) -> None:
         subject=prepared.subject[:998],
         contact=ctx.contact,
         channel=Channel.EMAIL,
+        language=prepared.language,
         created_at=min(prepared.date, ctx.raw.received_at),
         updated_at=ctx.raw.received_at,
     )

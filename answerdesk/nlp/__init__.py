@@ -1,0 +1,1 @@
+"""Understanding customer messages, offline, in French and English; plain Python, no Django."""
