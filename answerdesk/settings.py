@@ -107,5 +107,18 @@ LOGGING = {
 ANSWERDESK_BLOB_DIR = Path(os.environ.get("ANSWERDESK_BLOB_DIR", DATA_DIR / "blobs"))
 # A message larger than this is quarantined, not parsed (its raw bytes are still kept).
 ANSWERDESK_MAX_MESSAGE_BYTES = int(os.environ.get("ANSWERDESK_MAX_MESSAGE_BYTES", 50 * 2**20))
+# Acknowledgements (see answerdesk/mail/acknowledgement.py for the rules).
+ANSWERDESK_ACK_ENABLED = os.environ.get("ANSWERDESK_ACK_ENABLED", "1") == "1"
+ANSWERDESK_ACK_FOLLOW_UPS = os.environ.get("ANSWERDESK_ACK_FOLLOW_UPS", "0") == "1"
+ANSWERDESK_ACK_MAX_PER_HOUR = int(os.environ.get("ANSWERDESK_ACK_MAX_PER_HOUR", 3))
+ANSWERDESK_ACK_PROMISE_HOURS = int(os.environ.get("ANSWERDESK_ACK_PROMISE_HOURS", 24))
+# Outbound mail: the From of automatic mail when no support address was written to, and
+# the SMTP relay (none configured: mail stays queued, visible in the admin).
+ANSWERDESK_DEFAULT_FROM = os.environ.get("ANSWERDESK_DEFAULT_FROM", "support@localhost")
+ANSWERDESK_SMTP_HOST = os.environ.get("ANSWERDESK_SMTP_HOST", "")
+ANSWERDESK_SMTP_PORT = int(os.environ.get("ANSWERDESK_SMTP_PORT", 25))
+ANSWERDESK_SMTP_SECURITY = os.environ.get("ANSWERDESK_SMTP_SECURITY", "none")  # starttls, ssl
+ANSWERDESK_SMTP_USER = os.environ.get("ANSWERDESK_SMTP_USER", "")
+ANSWERDESK_SMTP_PASSWORD = os.environ.get("ANSWERDESK_SMTP_PASSWORD", "")
 # Ticket references are PREFIX-000123.
 ANSWERDESK_TICKET_PREFIX = os.environ.get("ANSWERDESK_TICKET_PREFIX", "AD")

@@ -7,6 +7,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+# The prefix of RawMessage.source for imported mail (never acknowledged: it is old mail).
+IMPORT_SOURCE = "import:"
+
 # What a source yields: a label for RawMessage.source and the bytes, or why it can't be read.
 SourceItem = tuple[str, bytes | OSError]
 
@@ -19,7 +22,7 @@ def _mbox(path: Path) -> Iterator[SourceItem]:
     box = mailbox.mbox(path, factory=None, create=False)
     try:
         for index, key in enumerate(box.iterkeys()):
-            yield f"import:{path}#{index}", box.get_bytes(key)
+            yield f"{IMPORT_SOURCE}{path}#{index}", box.get_bytes(key)
     finally:
         box.close()
 
@@ -28,23 +31,23 @@ def _maildir(path: Path) -> Iterator[SourceItem]:
     box = mailbox.Maildir(path, factory=None, create=False)
     for key in sorted(box.iterkeys()):
         try:
-            yield f"import:{path}:{key}", box.get_bytes(key)
+            yield f"{IMPORT_SOURCE}{path}:{key}", box.get_bytes(key)
         except OSError as exc:
-            yield f"import:{path}:{key}", exc
+            yield f"{IMPORT_SOURCE}{path}:{key}", exc
 
 
 def _file(path: Path) -> Iterator[SourceItem]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        yield f"import:{path}", exc
+        yield f"{IMPORT_SOURCE}{path}", exc
         return
     # mbox files start with an envelope line "From sender date" (RFC 4155); a lone .eml
     # never does, since "From " with a space is not a header.
     if data.startswith(b"From "):
         yield from _mbox(path)
     else:
-        yield f"import:{path}", data
+        yield f"{IMPORT_SOURCE}{path}", data
 
 
 # Labels and notes that travel with a corpus are not mail.

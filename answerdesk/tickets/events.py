@@ -8,9 +8,13 @@ the rest of an ingest batch).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from answerdesk.bulk_rows import build
-from answerdesk.tickets.models import Ticket, TicketEvent
+from answerdesk.tickets.models import Message, Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from answerdesk.mail.models import OutboundMessage
 
 PIPELINE = "mail pipeline"
 
@@ -67,5 +71,54 @@ def status_changed(
         actor_label=actor_label,
         reason=reason,
         data={"from": old, "to": new},
+        created_at=at,
+    )
+
+
+def acknowledged(
+    ticket: Ticket, acknowledgement: Message, *, language: str, at: dt.datetime
+) -> TicketEvent:
+    """An acknowledgement was queued for the customer (the event points at it)."""
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.ACKNOWLEDGED,
+        actor_label=PIPELINE,
+        message=acknowledgement,
+        reason="new customer message",
+        data={"language": language},
+        created_at=at,
+    )
+
+
+def not_acknowledged(
+    ticket: Ticket, message_pk: int, *, reason: str, at: dt.datetime
+) -> TicketEvent:
+    """The acknowledgement rules said no, and why (an auto-reply, a rate limit...)."""
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.NOT_ACKNOWLEDGED,
+        actor_label=PIPELINE,
+        message_id=message_pk,
+        reason=reason,
+        created_at=at,
+    )
+
+
+def delivery_failed(
+    ticket: Ticket, outbound: OutboundMessage, *, reason: str, at: dt.datetime
+) -> TicketEvent:
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.DELIVERY_FAILED,
+        actor_label="outbound mail",
+        reason=reason,
+        data={
+            "message_id": outbound.message_id,
+            "kind": outbound.kind,
+            "attempts": outbound.attempts,
+        },
         created_at=at,
     )

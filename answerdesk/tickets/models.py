@@ -177,6 +177,9 @@ class TicketEvent(models.Model):
         CREATED = "created", _("Ticket created")
         MESSAGE_RECEIVED = "message_received", _("Message received")
         STATUS_CHANGED = "status_changed", _("Status changed")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledgement sent")
+        NOT_ACKNOWLEDGED = "not_acknowledged", _("No acknowledgement")
+        DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)

@@ -9,22 +9,34 @@ is what lets a batch import write thousands of messages a second, while a single
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connection
+from django.db.models import Count
 
 from answerdesk.blob_store import BlobStore
 from answerdesk.bulk_rows import allocate_ids, build, insert_rows, insert_values, update_rows
-from answerdesk.mail.models import RawMessage
+from answerdesk.mail.acknowledgement import DEFAULT_TEMPLATES, AckPolicy, promise, render
+from answerdesk.mail.models import (
+    AcknowledgementTemplate,
+    OutboundMessage,
+    RawMessage,
+    SupportAddress,
+)
+from answerdesk.mail.outbound import compose
 from answerdesk.mail.pipeline.prepared import (
     ATTACHMENT_COLUMNS,
     MESSAGE_COLUMNS,
     PreparedMessage,
 )
+from answerdesk.tickets import events
 from answerdesk.tickets.models import (
     Attachment,
+    Channel,
     Contact,
     ContactAddress,
     Message,
@@ -51,10 +63,22 @@ class PendingMessage:
     prepared: PreparedMessage
 
 
+@dataclass(slots=True)
+class PendingAck:
+    ticket: Ticket
+    prepared: PreparedMessage
+    mail_from: str
+
+
 @dataclass
 class WriteBatch:
     store: BlobStore
     now: dt.datetime
+    ack_policy: AckPolicy = field(default_factory=AckPolicy)
+    our_addresses: frozenset[str] = frozenset()
+    _acks_by_sender: Counter[str] = field(default_factory=Counter)
+    _templates: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _pending_acks: list[PendingAck] = field(default_factory=list)
     _messages: dict[str, KnownMessage] = field(default_factory=dict)
     _contacts: dict[str, Contact] = field(default_factory=dict)
     _tickets: dict[int, Ticket] = field(default_factory=dict)
@@ -82,6 +106,28 @@ class WriteBatch:
         # Message ids for the whole batch in one query; those of messages that turn out to
         # be duplicates are simply never used.
         self._message_ids = iter(allocate_ids(Message, len(prepared)))
+        self._prefetch_acknowledgements({p.from_email.lower() for p in prepared})
+
+    def _prefetch_acknowledgements(self, senders: set[str]) -> None:
+        self.our_addresses = frozenset(
+            SupportAddress.objects.filter(active=True).values_list("email", flat=True)
+        )
+        recent = (
+            OutboundMessage.objects.filter(
+                kind=OutboundMessage.Kind.ACKNOWLEDGEMENT,
+                to_address__in=senders,
+                created_at__gte=self.now - dt.timedelta(hours=1),
+            )
+            .values("to_address")
+            .annotate(n=Count("id"))
+        )
+        self._acks_by_sender.update({row["to_address"]: row["n"] for row in recent})
+        self._templates = dict(DEFAULT_TEMPLATES)
+        for template in AcknowledgementTemplate.objects.all():
+            self._templates[template.language] = (template.subject, template.body)
+
+    def acknowledgements_to(self, sender: str) -> int:
+        return self._acks_by_sender[sender.lower()]
 
     def message(self, message_id: str) -> KnownMessage | None:
         return self._messages.get(message_id)
@@ -106,6 +152,16 @@ class WriteBatch:
         self._pending.append(PendingMessage(pk, ticket, sender, prepared))
         self._messages[prepared.message_id] = KnownMessage(pk, ticket)
         return pk
+
+    def add_acknowledgement(self, ticket: Ticket, prepared: PreparedMessage) -> None:
+        """Queue an acknowledgement; composed in flush(), once the ticket has its reference."""
+        sender = prepared.from_email.lower()
+        self._acks_by_sender[sender] += 1
+        # From the support address the customer wrote to, so the reply goes back there.
+        ours = next((a for a in prepared.to if a in self.our_addresses), "")
+        self._pending_acks.append(
+            PendingAck(ticket, prepared, ours or settings.ANSWERDESK_DEFAULT_FROM)
+        )
 
     def add_events(self, events: Iterable[TicketEvent]) -> None:
         self._events.extend(events)
@@ -148,9 +204,71 @@ class WriteBatch:
                 )
             ],
         )
+        acknowledgements = [self._compose(ack) for ack in self._pending_acks]
+        insert_rows([message for message, _ in acknowledgements])
+        insert_rows([outbound for _, outbound in acknowledgements])
+        self._events.extend(
+            events.acknowledged(ack.ticket, message, language=ack.prepared.language, at=self.now)
+            for ack, (message, _) in zip(self._pending_acks, acknowledgements, strict=True)
+        )
         insert_rows(self._events)
         update_rows(list(self._touched.values()), ["status", "updated_at"])
         _record_outcomes(raws, self.now)
+
+    def _compose(self, ack: PendingAck) -> tuple[Message, OutboundMessage]:
+        """The acknowledgement as a message of the thread and as mail to send."""
+        prepared, ticket = ack.prepared, ack.ticket
+        language = prepared.language if prepared.language in self._templates else "en"
+        subject_template, body_template = self._templates[language]
+        values = {
+            "reference": ticket.reference,
+            "subject": prepared.subject or "—",
+            "promise": promise(self.ack_policy.promise_hours, language),
+            "name": f" {prepared.from_name}" if prepared.from_name else "",
+        }
+        subject, body = render(subject_template, **values), render(body_template, **values)
+        composed = compose(
+            mail_from=ack.mail_from,
+            to=prepared.from_email,
+            subject=subject,
+            body=body,
+            domain=ack.mail_from.rpartition("@")[2] or "localhost",
+            in_reply_to=prepared.message_id,
+            references=prepared.references,
+            automatic=True,
+            at=self.now,
+        )
+        message = build(
+            Message,
+            ticket=ticket,
+            direction=Message.Direction.OUTBOUND,
+            channel=Channel.EMAIL,
+            message_id=composed.message_id,
+            in_reply_to=prepared.message_id,
+            references=[*prepared.references, prepared.message_id],
+            subject=subject,
+            from_email=ack.mail_from,
+            to=[prepared.from_email],
+            text=body,
+            new_text=body,
+            language=language,
+            flags=["auto_reply"],
+            sent_at=self.now,
+            received_at=self.now,
+        )
+        outbound = build(
+            OutboundMessage,
+            ticket=ticket,
+            kind=OutboundMessage.Kind.ACKNOWLEDGEMENT,
+            mail_from=ack.mail_from,
+            recipients=[prepared.from_email],
+            to_address=prepared.from_email.lower(),
+            message_id=composed.message_id,
+            data=composed.data,
+            created_at=self.now,
+            next_attempt_at=self.now,
+        )
+        return message, outbound
 
 
 def _record_outcomes(raws: list[RawMessage], now: dt.datetime) -> None:

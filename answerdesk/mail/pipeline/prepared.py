@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from answerdesk.bulk_rows import adapt_values
 from answerdesk.mail.parsing.parsed import ParsedMessage
+from answerdesk.mail.spam import spam_score
 from answerdesk.nlp.language import detect_language
 from answerdesk.tickets.models import Attachment, Channel, Message
 
@@ -38,6 +39,7 @@ class PreparedMessage(NamedTuple):
     flags: list[str]
     to: list[str]  # the recipients (To and Cc), lower-cased
     language: str  # "fr", "en", or "" (see answerdesk.nlp.language)
+    spam_score: int  # see answerdesk.mail.spam
     message_values: tuple[Any, ...]  # query parameters for MESSAGE_COLUMNS
     attachment_values: list[tuple[Any, ...]]  # for ATTACHMENT_COLUMNS, one per attachment
 
@@ -94,6 +96,7 @@ def prepare(parsed: ParsedMessage, raw_sha256: str, received_at: dt.datetime) ->
         flags=sorted(parsed.flags),
         to=[a.email.lower() for a in (*parsed.to, *parsed.cc)],
         language=language,
+        spam_score=spam_score(parsed),
         message_values=adapt_values(Message, message, MESSAGE_COLUMNS),
         attachment_values=attachments,
     )

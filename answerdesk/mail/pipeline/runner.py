@@ -7,10 +7,13 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from answerdesk.blob_store import BlobStore
+from answerdesk.mail.acknowledgement import AckPolicy
 from answerdesk.mail.models import RawMessage
+from answerdesk.mail.pipeline.acknowledge import acknowledge
 from answerdesk.mail.pipeline.batch import WriteBatch
 from answerdesk.mail.pipeline.contact import identify_contact
 from answerdesk.mail.pipeline.context import MessageContext, Quarantine, StopPipeline
@@ -30,6 +33,7 @@ WRITE_STEPS: tuple[tuple[str, WriteStep], ...] = (
     ("contact", identify_contact),
     ("thread", thread),
     ("store", store_message),
+    ("acknowledge", acknowledge),
 )
 
 Parsed = PreparedMessage | Quarantine
@@ -119,7 +123,16 @@ def _write(
     now: dt.datetime,
     steps: Sequence[tuple[str, WriteStep]],
 ) -> Counter[str]:
-    batch = WriteBatch(store, now)
+    batch = WriteBatch(
+        store,
+        now,
+        ack_policy=AckPolicy(
+            enabled=settings.ANSWERDESK_ACK_ENABLED,
+            follow_ups=settings.ANSWERDESK_ACK_FOLLOW_UPS,
+            max_per_hour=settings.ANSWERDESK_ACK_MAX_PER_HOUR,
+            promise_hours=settings.ANSWERDESK_ACK_PROMISE_HOURS,
+        ),
+    )
     prepared = [p for _, p in items if isinstance(p, PreparedMessage)]
     batch.prefetch(prepared, [n for p in prepared for n in subject_ticket_ids(p.subject)])
     counts: Counter[str] = Counter()

@@ -1,31 +1,53 @@
-"""`answerdesk worker`: run the pipeline on messages the listeners have stored."""
+"""`answerdesk worker`: run the pipeline on stored messages, then send what is due."""
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from answerdesk.blob_store import default_store
 from answerdesk.mail.actions import do_process_pending
+from answerdesk.mail.outbound import SmtpTransport, Transport, deliver_due
+
+logger = logging.getLogger(__name__)
+
+
+def configured_transport() -> Transport | None:
+    if not settings.ANSWERDESK_SMTP_HOST:
+        return None
+    return SmtpTransport(
+        host=settings.ANSWERDESK_SMTP_HOST,
+        port=settings.ANSWERDESK_SMTP_PORT,
+        security=settings.ANSWERDESK_SMTP_SECURITY,
+        username=settings.ANSWERDESK_SMTP_USER,
+        password=settings.ANSWERDESK_SMTP_PASSWORD,
+    )
 
 
 class Command(BaseCommand):
-    help = "Process received messages as they arrive (the queue is the raw message table)."
+    help = "Process received messages as they arrive, and deliver queued outbound mail."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--once", action="store_true", help="process what is waiting, then exit"
+            "--once", action="store_true", help="process and send what is waiting, then exit"
         )
         parser.add_argument("--poll", type=float, default=0.1, help="seconds between looks")
         parser.add_argument("--batch-size", type=int, default=100)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        store = default_store()
+        store, transport = default_store(), configured_transport()
+        if transport is None:
+            logger.warning("no ANSWERDESK_SMTP_HOST: outbound mail stays queued")
         while True:
-            done = do_process_pending(store=store, limit=options["batch_size"])
-            if options["once"] and not done:
+            processed = do_process_pending(store=store, limit=options["batch_size"])
+            # Right after processing, so an acknowledgement leaves within the same second.
+            sent = deliver_due(transport, now=timezone.now()) if transport else {}
+            if options["once"] and not processed:
                 return
-            if not done:
+            if not processed and not sent:
                 time.sleep(options["poll"])
