@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import smtplib
 import ssl
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, make_msgid
@@ -36,8 +37,14 @@ class Transport(Protocol):
     def send(self, mail_from: str, recipients: Sequence[str], data: bytes) -> None: ...
 
 
-@dataclass(frozen=True)
+@dataclass
 class SmtpTransport:
+    """Sends through an SMTP relay over one connection kept open between messages.
+
+    A connection per message (connect, EHLO, STARTTLS, AUTH, QUIT) cost more than the rest
+    of an acknowledgement's path; the connection is reopened when the relay has closed it.
+    """
+
     host: str
     port: int = 25
     security: str = "none"  # "none", "starttls" or "ssl"
@@ -46,31 +53,47 @@ class SmtpTransport:
     timeout: float = 30
     # DKIM or any other signer: bytes in, signed bytes out (e.g. dkimpy's dkim.sign).
     sign: Callable[[bytes], bytes] | None = None
+    _smtp: smtplib.SMTP | None = field(default=None, init=False, repr=False)
 
     def send(self, mail_from: str, recipients: Sequence[str], data: bytes) -> None:
         if self.sign is not None:
             data = self.sign(data)
-        context = ssl.create_default_context()
         try:
-            smtp = (
-                smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
-                if self.security == "ssl"
-                else smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-            )
-            with smtp:
-                if self.security == "starttls":
-                    smtp.starttls(context=context)
-                if self.username:
-                    smtp.login(self.username, self.password)
-                refused = smtp.sendmail(mail_from, list(recipients), data)
+            try:
+                refused = self._connection().sendmail(mail_from, list(recipients), data)
+            except smtplib.SMTPServerDisconnected:
+                self._smtp = None  # the relay closed an idle connection: once more, anew
+                refused = self._connection().sendmail(mail_from, list(recipients), data)
         except smtplib.SMTPRecipientsRefused as exc:
             raise _by_code(min(code for code, _ in exc.recipients.values()), str(exc)) from exc
         except smtplib.SMTPResponseException as exc:
             raise _by_code(exc.smtp_code, str(exc)) from exc
         except (OSError, smtplib.SMTPException) as exc:
+            self.close()
             raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
         if refused:
             raise PermanentFailure(f"refused: {refused}")
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self._smtp.quit()  # a polite goodbye; the connection is dropped either way
+            self._smtp = None
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            context = ssl.create_default_context()
+            smtp = (
+                smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+                if self.security == "ssl"
+                else smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            )
+            if self.security == "starttls":
+                smtp.starttls(context=context)
+            if self.username:
+                smtp.login(self.username, self.password)
+            self._smtp = smtp
+        return self._smtp
 
 
 def _by_code(code: int, text: str) -> Exception:

@@ -1,4 +1,4 @@
-"""End to end: swaks → `answerdesk smtpd` → `answerdesk worker` → acknowledgement at an SMTP peer."""
+"""End to end: swaks, `answerdesk smtpd`, `answerdesk worker`, an acknowledgement at a peer."""
 
 from __future__ import annotations
 
