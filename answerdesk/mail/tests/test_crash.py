@@ -1,0 +1,122 @@
+"""Crash test: SIGKILL the listener and the worker at random while 500 messages come in.
+
+Every message that got a 250 must be stored exactly once and acknowledged exactly once; a
+message that did not get one may be missing (its sender keeps it and retries).
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import smtplib
+import sqlite3
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from answerdesk.mail.tests.mails import make_mail
+from answerdesk.mail.tests.test_live_mail import Sink
+from answerdesk.mail.tests.test_smtp_listener import SCRIPT, free_port, start
+
+MESSAGES = 500
+
+
+class Supervised:
+    """A process the test kills with SIGKILL and starts again, like a crash and a restart."""
+
+    def __init__(self, launch: Callable[[], subprocess.Popen[str]], ready: str) -> None:
+        self.launch, self.ready = launch, ready
+        self.process = self._start()
+
+    def _start(self) -> subprocess.Popen[str]:
+        process = self.launch()
+        assert process.stdout is not None
+        assert self.ready in process.stdout.readline()
+        return process
+
+    def crash_and_restart(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        self.process = self._start()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+def send_all(port: int, accepted: set[str], stop: threading.Event) -> None:
+    """Send every message; on a dropped connection or a refusal, retry it, as an MTA would."""
+    for i in range(MESSAGES):
+        message_id = f"crash-{i}@example.fr"
+        mail = make_mail(message_id=message_id, sender=f"client{i}@example.fr", subject=f"Q{i}")
+        while not stop.is_set():
+            try:
+                with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+                    client.sendmail(f"client{i}@example.fr", ["support@answerdesk.test"], mail)
+                accepted.add(message_id)
+                break
+            except (OSError, smtplib.SMTPException):
+                time.sleep(0.05)  # the listener is down or restarting
+
+
+@pytest.mark.slow
+def test_kills_lose_nothing_duplicate_nothing_and_acknowledge_once(tmp_path: Path):
+    sink, sink_port = Sink(), free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=sink_port)
+    controller.start()
+    for listener in start(tmp_path):  # the fixture's listener is replaced by supervised ones
+        env = listener.env | {
+            "ANSWERDESK_SMTP_HOST": "127.0.0.1",
+            "ANSWERDESK_SMTP_PORT": str(sink_port),
+        }
+
+    def launch(*command: str) -> Callable[[], subprocess.Popen[str]]:
+        return lambda: subprocess.Popen(
+            [str(SCRIPT), *command], env=env, stdout=subprocess.PIPE, text=True
+        )
+
+    port = free_port()
+    smtpd = Supervised(launch("smtpd", "--port", str(port)), "listening")
+    worker = Supervised(launch("worker", "--poll", "0.02"), "ready")
+    accepted: set[str] = set()
+    stop = threading.Event()
+    sender = threading.Thread(target=send_all, args=(port, accepted, stop))
+    rng = random.Random(20261123)
+    try:
+        sender.start()
+        kills = 0
+        while sender.is_alive() and kills < 12:
+            time.sleep(rng.uniform(0.05, 0.3))
+            rng.choice([smtpd, worker]).crash_and_restart()
+            kills += 1
+        sender.join(timeout=300)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(sink.received) < len(accepted):
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        smtpd.stop()
+        worker.stop()
+        controller.stop()
+
+    with sqlite3.connect(listener.database) as db:
+        raw_states = db.execute("SELECT state, COUNT(*) FROM mail_rawmessage GROUP BY state")
+        stored = dict(raw_states.fetchall())
+        inbound = db.execute(
+            "SELECT message_id FROM tickets_message WHERE direction = 'inbound'"
+        ).fetchall()
+        acks = db.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT ticket_id) FROM mail_outboundmessage"
+        ).fetchone()
+    assert kills >= 4
+    assert len(accepted) == MESSAGES
+    assert stored == {"processed": MESSAGES}  # each stored once, all processed
+    assert sorted(m for (m,) in inbound) == sorted(accepted)
+    assert acks == (MESSAGES, MESSAGES)  # one acknowledgement per ticket
+    answered = [m.split(b"In-Reply-To: <", 1)[1].split(b">", 1)[0] for m in sink.received]
+    assert len(answered) == len(set(answered)) == MESSAGES  # and each delivered once
