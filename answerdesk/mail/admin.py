@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from answerdesk.blob_store import default_store
 from answerdesk.mail.actions import do_replay
-from answerdesk.mail.models import RawMessage, SupportAddress
+from answerdesk.mail.models import ImapMailbox, RawMessage, SupportAddress
 
 
 @admin.register(SupportAddress)
@@ -39,3 +40,32 @@ class RawMessageAdmin(admin.ModelAdmin[RawMessage]):
             _("%(n)d replayed, %(q)d still quarantined") % {"n": sum(counts.values()), "q": still},
             messages.WARNING if still else messages.SUCCESS,
         )
+
+
+class ImapMailboxForm(forms.ModelForm[ImapMailbox]):
+    class Meta:
+        model = ImapMailbox
+        fields = [
+            "name",
+            "active",
+            "host",
+            "port",
+            "security",
+            "username",
+            "password",
+            "folder",
+            "after_fetch",
+            "move_to",
+        ]
+        # Kept on editing (the field is required) but not shown on screen.
+        widgets = {"password": forms.PasswordInput(render_value=True)}
+
+
+@admin.register(ImapMailbox)
+class ImapMailboxAdmin(admin.ModelAdmin[ImapMailbox]):
+    form = ImapMailboxForm
+    list_display = ["name", "username", "host", "folder", "after_fetch", "active", "last_uid"]
+    list_filter = ["active"]
+    search_fields = ["name", "username", "host"]
+    # The poller's bookkeeping: editing it by hand could skip messages.
+    readonly_fields = ["uidvalidity", "last_uid"]

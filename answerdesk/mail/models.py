@@ -90,9 +90,7 @@ class OutboundMessage(models.Model):
     to_address = models.CharField(_("to"), max_length=320, db_index=True)
     message_id = models.CharField(_("Message-ID"), max_length=998, unique=True)
     data = models.BinaryField(_("message bytes"))
-    state = models.CharField(
-        _("state"), max_length=16, choices=State.choices, default=State.QUEUED
-    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
@@ -125,3 +123,67 @@ class AcknowledgementTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.language
+
+
+class ImapMailbox(models.Model):
+    """A mailbox `answerdesk imap` reads: new messages are stored, then marked seen or moved.
+
+    The first poll takes every message in the folder. After that, `uidvalidity` and `last_uid`
+    say where the poller stopped: a message is new if its UID is above `last_uid`, as long as
+    the folder's UIDVALIDITY has not changed (RFC 3501 §2.3.1.1).
+    """
+
+    class Security(models.TextChoices):
+        SSL = "ssl", _("TLS from the start (usually port 993)")
+        STARTTLS = "starttls", _("STARTTLS (usually port 143)")
+        NONE = "none", _("None: loopback or a trusted network only")
+
+    class AfterFetch(models.TextChoices):
+        MARK_SEEN = "mark_seen", _("Mark as seen")
+        MOVE = "move", _("Move to another folder")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    host = models.CharField(_("host"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    username = models.CharField(_("username"), max_length=320)
+    # Kept as given: IMAP LOGIN needs the password itself, so it cannot be hashed.
+    password = models.CharField(_("password"), max_length=1024)
+    security = models.CharField(
+        _("security"), max_length=16, choices=Security.choices, default=Security.SSL
+    )
+    folder = models.CharField(_("folder"), max_length=255, default="INBOX")
+    after_fetch = models.CharField(
+        _("after fetching"),
+        max_length=16,
+        choices=AfterFetch.choices,
+        default=AfterFetch.MARK_SEEN,
+    )
+    move_to = models.CharField(
+        _("move to folder"),
+        max_length=255,
+        blank=True,
+        help_text=_("Only when messages are moved; created if missing."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    # UIDs are 32-bit unsigned (RFC 3501 §9, nz-number): too large for a signed integer.
+    uidvalidity = models.PositiveBigIntegerField(_("UIDVALIDITY"), null=True, blank=True)
+    last_uid = models.PositiveBigIntegerField(_("last UID taken"), default=0)
+
+    class Meta:
+        verbose_name = _("IMAP mailbox")
+        verbose_name_plural = _("IMAP mailboxes")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(after_fetch="move") & ~models.Q(move_to="")
+                    | ~models.Q(after_fetch="move") & models.Q(move_to="")
+                ),
+                name="imapmailbox_move_to_only_when_moving",
+                violation_error_message=_(
+                    "Give a folder to move to when, and only when, messages are moved."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
