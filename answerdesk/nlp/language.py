@@ -7,8 +7,9 @@ from functools import cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-# Enough text to decide; detection cost grows with length (61 µs for two sentences here).
-_SAMPLE_CHARS = 600
+# Two or three sentences decide between French and English; the cost grows with the length
+# (on the bench corpus, about 0.2 ms a message at 200 characters, 0.3 ms at 600).
+_SAMPLE_CHARS = 200
 _CODES = {Language.FRENCH: "fr", Language.ENGLISH: "en"}
 
 
