@@ -155,3 +155,32 @@ def test_imported_mail_is_never_acknowledged(blob_store, support):
     receive(blob_store, make_mail(message_id="old@example.fr"), source="import:/archive/1.eml")
 
     assert OutboundMessage.objects.count() == 0
+
+
+def careless_autoresponder(acknowledgement: bytes, round_: int) -> bytes:
+    """A responder that breaks every rule: no Auto-Submitted, no threading, a new subject."""
+    to = email.message_from_bytes(acknowledgement)["From"]
+    return (
+        f"From: Robot <robot@vendor.example>\r\nTo: {to}\r\n"
+        f"Subject: Your message (ticket {round_})\r\n"
+        f"Message-ID: <robot-{round_}@vendor.example>\r\n"
+        "Date: Mon, 16 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Thank you for your email. We will get back to you.\r\n"
+    ).encode()
+
+
+def test_an_autoresponder_that_ignores_the_rules_is_stopped_by_the_hourly_limit(
+    blob_store, support, settings: LazySettings
+):
+    settings.ANSWERDESK_ACK_FOLLOW_UPS = True  # the most permissive policy
+    receive(blob_store, careless_autoresponder(b"From: support@answerdesk.test\r\n\r\n", 0))
+
+    for round_ in range(1, 10):  # each acknowledgement answered by the robot, and so on
+        last = OutboundMessage.objects.order_by("-pk").first()
+        assert last is not None
+        receive(blob_store, careless_autoresponder(bytes(last.data), round_))
+
+    assert OutboundMessage.objects.count() == 3  # ANSWERDESK_ACK_MAX_PER_HOUR
+    stopped = TicketEvent.objects.filter(kind=TicketEvent.Kind.NOT_ACKNOWLEDGED)
+    assert stopped.count() == 7
+    assert all("already 3 acknowledgements" in e.reason for e in stopped)
