@@ -1,7 +1,9 @@
 """Crash test: SIGKILL the listener and the worker at random while 500 messages come in.
 
 Every message that got a 250 must be stored exactly once and acknowledged exactly once; a
-message that did not get one may be missing (its sender keeps it and retries).
+message that did not get one may be missing (its sender keeps it and retries). Delivery of
+the acknowledgements is at least once: a worker killed between the relay's 250 and its own
+commit sends that one again, byte for byte (see docs/mail-intake.md).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,19 +33,16 @@ class Supervised:
     """A process the test kills with SIGKILL and starts again, like a crash and a restart."""
 
     def __init__(self, launch: Callable[[], subprocess.Popen[str]], ready: str) -> None:
-        self.launch, self.ready = launch, ready
-        self.process = self._start()
-
-    def _start(self) -> subprocess.Popen[str]:
-        process = self.launch()
-        assert process.stdout is not None
-        assert self.ready in process.stdout.readline()
-        return process
+        self.launch = launch
+        self.process = launch()
+        assert self.process.stdout is not None
+        assert ready in self.process.stdout.readline()  # the first start is awaited
 
     def crash_and_restart(self) -> None:
+        # Not awaited: while the new process starts, clients retry, as they would.
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
-        self.process = self._start()
+        self.process = self.launch()
 
     def stop(self) -> None:
         self.process.kill()
@@ -59,6 +59,7 @@ def send_all(port: int, accepted: set[str], stop: threading.Event) -> None:
                 with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
                     client.sendmail(f"client{i}@example.fr", ["support@answerdesk.test"], mail)
                 accepted.add(message_id)
+                time.sleep(0.004)  # about 250 messages a second: the kills land mid-flow
                 break
             except (OSError, smtplib.SMTPException):
                 time.sleep(0.05)  # the listener is down or restarting
@@ -89,14 +90,21 @@ def test_kills_lose_nothing_duplicate_nothing_and_acknowledge_once(tmp_path: Pat
     rng = random.Random(20261123)
     try:
         sender.start()
-        kills = 0
-        while sender.is_alive() and kills < 12:
-            time.sleep(rng.uniform(0.05, 0.3))
-            rng.choice([smtpd, worker]).crash_and_restart()
-            kills += 1
+        # Kills tied to progress, at random points between fixed marks, so that they land
+        # while mail flows however fast this machine sends it.
+        marks = [rng.randrange(start, start + 40) for start in range(20, MESSAGES - 40, 60)]
+        kills = worker_kills = 0
+        while sender.is_alive() and kills < len(marks):
+            if len(accepted) >= marks[kills]:
+                victim = rng.choice([smtpd, worker])
+                victim.crash_and_restart()
+                kills += 1
+                worker_kills += victim is worker
+            time.sleep(0.005)
         sender.join(timeout=300)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(sink.received) < len(accepted):
+        # A send cut short by a kill is retried when its one-minute lease runs out.
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and len(answered(sink)) < len(accepted):
             time.sleep(0.1)
     finally:
         stop.set()
@@ -118,5 +126,11 @@ def test_kills_lose_nothing_duplicate_nothing_and_acknowledge_once(tmp_path: Pat
     assert stored == {"processed": MESSAGES}  # each stored once, all processed
     assert sorted(m for (m,) in inbound) == sorted(accepted)
     assert acks == (MESSAGES, MESSAGES)  # one acknowledgement per ticket
-    answered = [m.split(b"In-Reply-To: <", 1)[1].split(b">", 1)[0] for m in sink.received]
-    assert len(answered) == len(set(answered)) == MESSAGES  # and each delivered once
+    assert answered(sink) == accepted  # each acknowledgement delivered
+    copies = Counter(sink.received)
+    assert len(copies) == MESSAGES  # a second delivery is the same bytes, same Message-ID
+    assert sum(copies.values()) - MESSAGES <= worker_kills  # at most one per worker kill
+
+
+def answered(sink: Sink) -> set[str]:
+    return {m.split(b"In-Reply-To: <", 1)[1].split(b">", 1)[0].decode() for m in sink.received}
