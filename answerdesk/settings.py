@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "answerdesk.tickets",
     "answerdesk.mail",
+    "answerdesk.knowledge",
 ]
 
 MIDDLEWARE = [
@@ -122,3 +123,5 @@ ANSWERDESK_SMTP_USER = os.environ.get("ANSWERDESK_SMTP_USER", "")
 ANSWERDESK_SMTP_PASSWORD = os.environ.get("ANSWERDESK_SMTP_PASSWORD", "")
 # Ticket references are PREFIX-000123.
 ANSWERDESK_TICKET_PREFIX = os.environ.get("ANSWERDESK_TICKET_PREFIX", "AD")
+# Where customers reach the public site: links to FAQ articles in acknowledgements.
+ANSWERDESK_PUBLIC_URL = os.environ.get("ANSWERDESK_PUBLIC_URL", "http://localhost:8000")

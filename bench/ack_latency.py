@@ -82,7 +82,11 @@ def main() -> None:
         "shell",
         "-c",
         "from answerdesk.mail.models import SupportAddress as S;"
-        "S.objects.create(email='support@answerdesk.test')",
+        "S.objects.create(email='support@answerdesk.test');"
+        # The demo FAQ: every ask is searched for an answer to quote, as in production.
+        "from answerdesk.knowledge.actions import load_articles;"
+        "from answerdesk.tickets.management.commands.demo import DEMO_FAQ;"
+        "load_articles(DEMO_FAQ)",
     )
     controller = Controller(sink, hostname="127.0.0.1", port=sink_port)
     controller.start()

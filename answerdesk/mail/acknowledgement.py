@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from answerdesk.mail.spam import THRESHOLD
+from answerdesk.mail.spam import THRESHOLD, text_points
 
 # Senders that never read replies (RFC 3834 §2 asks responders not to answer them).
 _NO_REPLY = re.compile(
@@ -33,6 +33,8 @@ class AckFacts:
     our_addresses: Collection[str]
     acknowledged_last_hour: int
     imported: bool = False  # from `answerdesk ingest`: old mail, not a customer waiting now
+    # The text classifier's probability that the words are spam (answerdesk.nlp.spam_text).
+    text_spam_probability: float = 0.0
 
 
 def refusal(facts: AckFacts, policy: AckPolicy) -> str:
@@ -56,7 +58,11 @@ def refusal(facts: AckFacts, policy: AckPolicy) -> str:
             f"already {facts.acknowledged_last_hour} acknowledgements to this sender this hour",
         ),
     )
-    return next((reason for applies, reason in checks if applies), "")
+    reason = next((reason for applies, reason in checks if applies), "")
+    if reason:
+        return reason
+    score = facts.spam_score + text_points(facts.text_spam_probability)
+    return f"spam (score {score} ≥ {THRESHOLD}, with the words)" if score >= THRESHOLD else ""
 
 
 def promise(hours: int, language: str) -> str:
@@ -71,7 +77,8 @@ def render(template: str, **values: str) -> str:
 
 
 # The defaults seeded into AcknowledgementTemplate (editable in the admin). Placeholders:
-# {reference}, {subject}, {promise}, {name} (", Marie" or nothing).
+# {reference}, {subject}, {promise}, {name} (", Marie" or nothing), {answers} (an FAQ
+# answer for each ask that has a confident one, or nothing).
 DEFAULT_TEMPLATES = {
     "fr": (
         "[{reference}] Nous avons bien reçu votre message",
@@ -79,6 +86,7 @@ DEFAULT_TEMPLATES = {
         "Nous avons bien reçu votre message « {subject} » et l'avons enregistré sous la "
         "référence {reference}.\n"
         "Un membre de notre équipe vous répondra {promise}.\n\n"
+        "{answers}"
         "Pour ajouter une précision, répondez simplement à ce message en gardant la "
         "référence {reference} dans l'objet.\n\n"
         "Ceci est un accusé de réception automatique.\n"
@@ -89,9 +97,34 @@ DEFAULT_TEMPLATES = {
         "Hello{name},\n\n"
         'We have received your message "{subject}" and logged it as {reference}.\n'
         "A member of our team will answer you {promise}.\n\n"
+        "{answers}"
         "To add anything, simply reply to this message and keep {reference} in the "
         "subject.\n\n"
         "This is an automatic acknowledgement of receipt.\n"
         "Customer service\n",
     ),
 }
+
+
+@dataclass(frozen=True)
+class QuotedAnswer:
+    ask: str
+    title: str
+    answer: str
+    url: str
+
+
+_ANSWER_INTRO = {
+    "fr": ("Vous demandez : « {ask} »", "Notre FAQ y répond peut-être déjà : {title}"),
+    "en": ('You asked: "{ask}"', "This may already answer it: {title}"),
+}
+
+
+def answers_block(answers: Sequence[QuotedAnswer], language: str) -> str:
+    """Each ask with the FAQ answer found for it, for the {answers} placeholder."""
+    asked, found = _ANSWER_INTRO.get(language, _ANSWER_INTRO["en"])
+    parts = [
+        f"{render(asked, ask=a.ask)}\n{render(found, title=a.title)}\n{a.answer}\n{a.url}\n\n"
+        for a in answers
+    ]
+    return "".join(parts)

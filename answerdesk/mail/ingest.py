@@ -21,7 +21,7 @@ from answerdesk.mail.mail_sources import SourceItem, iter_source
 from answerdesk.mail.models import RawMessage
 from answerdesk.mail.pipeline.parse import parse
 from answerdesk.mail.pipeline.runner import Parsed
-from answerdesk.nlp.language import detect_language
+from answerdesk.nlp.warm_up import load_all
 from answerdesk.sqlite_checkpoints import background_checkpoints
 
 
@@ -90,9 +90,9 @@ def ingest_path(
     summary = IngestSummary()
     pool: Pool | None = None
     if workers > 0:
-        # Load the language models once, here: the forked parsers share them (copy on
-        # write) instead of each spending 1.5 s loading its own.
-        detect_language("Bonjour, pouvez-vous m'aider ? Hello, can you help me?")
+        # Load the models once, here: the forked parsers share them (copy on write)
+        # instead of each spending 1.5 s loading its own.
+        load_all()
         # Forked children only parse: they never touch the database connections they
         # inherit, and leave through os._exit, so those connections stay the parent's.
         pool = multiprocessing.get_context("fork").Pool(workers)

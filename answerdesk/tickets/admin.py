@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from answerdesk.tickets.models import (
+    AgentProfile,
     Attachment,
     Contact,
     ContactAddress,
@@ -69,3 +70,9 @@ class MessageAdmin(admin.ModelAdmin[Message]):
     search_fields = ["message_id", "subject", "from_email"]
     raw_id_fields = ["ticket", "sender"]
     inlines = [AttachmentInline]
+
+
+@admin.register(AgentProfile)
+class AgentProfileAdmin(admin.ModelAdmin[AgentProfile]):
+    list_display = ["user", "topics", "kinds", "languages", "available", "max_open"]
+    list_filter = ["available"]

@@ -122,3 +122,16 @@ def delivery_failed(
         },
         created_at=at,
     )
+
+
+def assigned(ticket: Ticket, agent_pk: int, *, reason: str, at: dt.datetime) -> TicketEvent:
+    """The ticket went to an agent; `reason` says why this one."""
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.ASSIGNED,
+        actor_label=PIPELINE,
+        reason=reason,
+        data={"assignee": agent_pk},
+        created_at=at,
+    )

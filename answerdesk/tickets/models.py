@@ -132,7 +132,15 @@ class Message(models.Model):
     text = models.TextField(_("text"), blank=True)
     html = models.TextField(_("HTML"), blank=True)
     new_text = models.TextField(_("new text"), blank=True)
+    # What answerdesk.nlp read in the new text, and which models read it.
     language = models.CharField(_("language"), max_length=8, blank=True)
+    language_confidence = models.FloatField(_("language confidence"), default=0.0)
+    kind = models.CharField(_("kind"), max_length=32, blank=True)
+    kind_confidence = models.FloatField(_("kind confidence"), default=0.0)
+    # Every distinct thing the customer asks: [{"text", "start", "end", "score"}], offsets
+    # into new_text (into text when the message has no new text of its own).
+    asks = models.JSONField(_("asks"), default=list, blank=True)
+    nlp_version = models.CharField(_("models"), max_length=100, blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
     # What the parser had to repair (a wrong charset, a broken encoded word), in words.
     defects = models.JSONField(_("repairs"), default=list, blank=True)
@@ -180,6 +188,7 @@ class TicketEvent(models.Model):
         ACKNOWLEDGED = "acknowledged", _("Acknowledgement sent")
         NOT_ACKNOWLEDGED = "not_acknowledged", _("No acknowledgement")
         DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
+        ASSIGNED = "assigned", _("Assigned")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -200,3 +209,26 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.ticket_id}"
+
+
+class AgentProfile(models.Model):
+    """What a staff member takes: new tickets are routed to the best-matching one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent_profile"
+    )
+    # Free text ("lamps, dimmers, delivery to Belgium") matched against the subject and
+    # the asks; kinds and languages as lists (empty: any).
+    topics = models.TextField(_("topics"), blank=True)
+    kinds = models.JSONField(_("kinds"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    available = models.BooleanField(_("available"), default=True)
+    max_open = models.PositiveIntegerField(_("most open tickets"), default=30)
+    last_assigned_at = models.DateTimeField(_("last assigned"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agent profile")
+        verbose_name_plural = _("agent profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -21,6 +21,7 @@ def acknowledge(ctx: MessageContext, batch: WriteBatch) -> None:
         our_addresses=batch.our_addresses,
         acknowledged_last_hour=batch.acknowledgements_to(prepared.from_email),
         imported=ctx.raw.source.startswith(IMPORT_SOURCE),
+        text_spam_probability=prepared.spam_probability,
     )
     reason = refusal(facts, batch.ack_policy)
     if not reason:

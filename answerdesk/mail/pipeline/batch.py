@@ -20,7 +20,15 @@ from django.db.models import Count
 
 from answerdesk.blob_store import BlobStore
 from answerdesk.bulk_rows import allocate_ids, build, insert_rows, insert_values, update_rows
-from answerdesk.mail.acknowledgement import DEFAULT_TEMPLATES, AckPolicy, promise, render
+from answerdesk.knowledge.actions import best_answer, suggest
+from answerdesk.mail.acknowledgement import (
+    DEFAULT_TEMPLATES,
+    AckPolicy,
+    QuotedAnswer,
+    answers_block,
+    promise,
+    render,
+)
 from answerdesk.mail.models import (
     AcknowledgementTemplate,
     OutboundMessage,
@@ -43,6 +51,7 @@ from answerdesk.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from answerdesk.tickets.routing import Router
 
 _Row = TypeVar("_Row", Contact, Ticket)
 
@@ -76,6 +85,7 @@ class WriteBatch:
     now: dt.datetime
     ack_policy: AckPolicy = field(default_factory=AckPolicy)
     our_addresses: frozenset[str] = frozenset()
+    router: Router | None = None  # read at the first new ticket of the batch
     _acks_by_sender: Counter[str] = field(default_factory=Counter)
     _templates: dict[str, tuple[str, str]] = field(default_factory=dict)
     _pending_acks: list[PendingAck] = field(default_factory=list)
@@ -215,6 +225,18 @@ class WriteBatch:
         update_rows(list(self._touched.values()), ["status", "updated_at"])
         _record_outcomes(raws, self.now)
 
+    def _answers(self, prepared: PreparedMessage, language: str) -> str:
+        """An FAQ answer for each ask that has a confident one: the customer may have their
+        answer within a second, before any agent reads the message."""
+        asks = [str(a["text"]) for a in prepared.asks]
+        quoted = []
+        for ask, found in zip(asks, suggest(asks), strict=True):
+            best = best_answer(found, language)
+            if best is not None:
+                article = best.article
+                quoted.append(QuotedAnswer(ask, article.title, article.answer, article.url))
+        return answers_block(quoted, language)
+
     def _compose(self, ack: PendingAck) -> tuple[Message, OutboundMessage]:
         """The acknowledgement as a message of the thread and as mail to send."""
         prepared, ticket = ack.prepared, ack.ticket
@@ -225,8 +247,11 @@ class WriteBatch:
             "subject": prepared.subject or "—",
             "promise": promise(self.ack_policy.promise_hours, language),
             "name": f" {prepared.from_name}" if prepared.from_name else "",
+            "answers": self._answers(prepared, language),
         }
         subject, body = render(subject_template, **values), render(body_template, **values)
+        if values["answers"] and "{answers}" not in body_template:
+            body = f"{body.rstrip()}\n\n{values['answers']}"
         composed = compose(
             mail_from=ack.mail_from,
             to=prepared.from_email,

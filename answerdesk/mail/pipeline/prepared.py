@@ -13,8 +13,9 @@ from typing import Any, NamedTuple
 
 from answerdesk.bulk_rows import adapt_values
 from answerdesk.mail.parsing.parsed import ParsedMessage
-from answerdesk.mail.spam import spam_score
-from answerdesk.nlp.language import detect_language
+from answerdesk.mail.spam import THRESHOLD, spam_score, text_points
+from answerdesk.nlp.spam_text import spam_probability
+from answerdesk.nlp.understanding import Reader, Understanding, bundled_reader
 from answerdesk.tickets.models import Attachment, Channel, Message
 
 # Columns the writer fills in itself: ids, and the rows this one points at.
@@ -38,15 +39,46 @@ class PreparedMessage(NamedTuple):
     date: dt.datetime
     flags: list[str]
     to: list[str]  # the recipients (To and Cc), lower-cased
-    language: str  # "fr", "en", or "" (see answerdesk.nlp.language)
-    spam_score: int  # see answerdesk.mail.spam
+    language: str  # "fr", "en", "other", or "" (see answerdesk.nlp.language)
+    kind: str  # see answerdesk.nlp.kinds
+    asks: list[dict[str, Any]]  # see answerdesk.nlp.asks
+    spam_score: int  # header points, see answerdesk.mail.spam
+    spam_probability: float  # the text classifier's, see answerdesk.nlp.spam_text
     message_values: tuple[Any, ...]  # query parameters for MESSAGE_COLUMNS
     attachment_values: list[tuple[Any, ...]]  # for ATTACHMENT_COLUMNS, one per attachment
 
 
-def prepare(parsed: ParsedMessage, raw_sha256: str, received_at: dt.datetime) -> PreparedMessage:
+def understand(
+    parsed: ParsedMessage,
+    header_points: int | None = None,
+    text_spam: float | None = None,
+    reader: Reader | None = None,
+) -> Understanding:
+    """Language, kind and asks of the new text (of the whole text when it has none of its
+    own); spam gets no asks."""
+    new_text = parsed.new_text or parsed.text
+    if header_points is None:
+        header_points = spam_score(parsed)
+    if text_spam is None:
+        text_spam = spam_probability(parsed.subject, new_text)
+    spam = header_points + text_points(text_spam) >= THRESHOLD
+    return (reader or bundled_reader()).read(parsed.subject, new_text, spam=spam)
+
+
+def prepare(
+    parsed: ParsedMessage,
+    raw_sha256: str,
+    received_at: dt.datetime,
+    reader: Reader | None = None,
+) -> PreparedMessage:
     sender = parsed.from_
-    language = detect_language(parsed.new_text or parsed.text).code
+    header_points = spam_score(parsed)
+    text_spam = spam_probability(parsed.subject, parsed.new_text or parsed.text)
+    understanding = understand(parsed, header_points, text_spam, reader)
+    asks = [
+        {"text": a.text, "start": a.start, "end": a.end, "score": a.score}
+        for a in understanding.asks
+    ]
     message = {
         "direction": Message.Direction.INBOUND.value,
         "channel": Channel.EMAIL.value,
@@ -63,7 +95,12 @@ def prepare(parsed: ParsedMessage, raw_sha256: str, received_at: dt.datetime) ->
         "text": parsed.text,
         "html": parsed.html,
         "new_text": parsed.new_text,
-        "language": language,
+        "language": understanding.language,
+        "language_confidence": understanding.language_confidence,
+        "kind": understanding.kind,
+        "kind_confidence": understanding.kind_confidence,
+        "asks": asks,
+        "nlp_version": understanding.model_version,
         "flags": sorted(parsed.flags),
         "defects": parsed.defects,
         "sent_at": parsed.date,
@@ -95,8 +132,11 @@ def prepare(parsed: ParsedMessage, raw_sha256: str, received_at: dt.datetime) ->
         date=parsed.date,
         flags=sorted(parsed.flags),
         to=[a.email.lower() for a in (*parsed.to, *parsed.cc)],
-        language=language,
-        spam_score=spam_score(parsed),
+        language=understanding.language,
+        kind=understanding.kind,
+        asks=asks,
+        spam_score=header_points,
+        spam_probability=text_spam,
         message_values=adapt_values(Message, message, MESSAGE_COLUMNS),
         attachment_values=attachments,
     )

@@ -19,6 +19,7 @@ from answerdesk.mail.pipeline.contact import identify_contact
 from answerdesk.mail.pipeline.context import MessageContext, Quarantine, StopPipeline
 from answerdesk.mail.pipeline.dedupe import dedupe
 from answerdesk.mail.pipeline.prepared import PreparedMessage
+from answerdesk.mail.pipeline.route import route
 from answerdesk.mail.pipeline.store import store as store_message
 from answerdesk.mail.pipeline.thread import subject_ticket_ids, thread
 
@@ -33,6 +34,7 @@ WRITE_STEPS: tuple[tuple[str, WriteStep], ...] = (
     ("contact", identify_contact),
     ("thread", thread),
     ("store", store_message),
+    ("route", route),
     ("acknowledge", acknowledge),
 )
 

@@ -55,6 +55,7 @@ def thread(ctx: MessageContext, batch: WriteBatch) -> None:
         contact=ctx.contact,
         channel=Channel.EMAIL,
         language=prepared.language,
+        kind=prepared.kind,
         created_at=min(prepared.date, ctx.raw.received_at),
         updated_at=ctx.raw.received_at,
     )

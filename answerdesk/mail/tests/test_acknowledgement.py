@@ -184,3 +184,29 @@ def test_an_autoresponder_that_ignores_the_rules_is_stopped_by_the_hourly_limit(
     stopped = TicketEvent.objects.filter(kind=TicketEvent.Kind.NOT_ACKNOWLEDGED)
     assert stopped.count() == 7
     assert all("already 3 acknowledgements" in e.reason for e in stopped)
+
+
+def test_spam_words_tip_the_score():
+    spammy = AckFacts(**{**CUSTOMER.__dict__, "text_spam_probability": 0.97})
+    doubtful = AckFacts(**{**CUSTOMER.__dict__, "text_spam_probability": 0.3})
+
+    assert "with the words" in refusal(spammy, AckPolicy())
+    assert refusal(doubtful, AckPolicy()) == ""
+
+
+def test_a_live_spam_opens_a_ticket_but_gets_no_acknowledgement(blob_store, support):
+    receive(
+        blob_store,
+        make_mail(
+            message_id="seo@spam.example",
+            sender="Growth Team <growth@seo-boost.example>",
+            subject="Page 1 on Google GUARANTEED",
+            body="Dear website owner, we sell 500 premium backlinks and guarantee first page "
+            "ranking in 7 days for only 99$!!! Reply YES now, limited offer, unsubscribe "
+            "by replying STOP.\r\n",
+        ),
+    )
+
+    assert Ticket.objects.count() == 1
+    assert OutboundMessage.objects.count() == 0
+    assert "spam" in TicketEvent.objects.get(kind=TicketEvent.Kind.NOT_ACKNOWLEDGED).reason

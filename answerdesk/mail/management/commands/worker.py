@@ -13,7 +13,7 @@ from django.utils import timezone
 from answerdesk.blob_store import default_store
 from answerdesk.mail.actions import do_process_pending
 from answerdesk.mail.outbound import SmtpTransport, Transport, deliver_due
-from answerdesk.nlp.language import detect_language
+from answerdesk.nlp.warm_up import load_all
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +41,8 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=100)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # Load the language models now, not on the first customer's message (about 1.5 s).
-        detect_language("Bonjour, pouvez-vous m'aider ? Hello, can you help me?")
+        # Load the models now, not on the first customer's message (about 1.5 s).
+        load_all()
         store, transport = default_store(), configured_transport()
         if transport is None:
             logger.warning("no ANSWERDESK_SMTP_HOST: outbound mail stays queued")

@@ -1,4 +1,4 @@
-"""`answerdesk demo`: migrate, load the demo corpus and an admin account, then serve."""
+"""`answerdesk demo`: migrate, load the demo FAQ, corpus and admin account, then serve."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-DEMO_CORPUS = Path(__file__).resolve().parents[3] / "demo" / "corpus"
+from answerdesk.knowledge.actions import load_articles
+
+DEMO = Path(__file__).resolve().parents[3] / "demo"
+DEMO_CORPUS = DEMO / "corpus"
+DEMO_FAQ = DEMO / "faq.json"
 
 
 class Command(BaseCommand):
@@ -24,6 +28,7 @@ class Command(BaseCommand):
         users = get_user_model().objects
         if not users.filter(username="admin").exists():
             users.create_superuser("admin", "admin@demo.answerdesk.test", "admin")
+        load_articles(DEMO_FAQ)
         # Importing is idempotent, so running the demo twice does not double the tickets.
         call_command("ingest", str(DEMO_CORPUS), no_progress=True, workers=0)
         url = f"http://127.0.0.1:{options['port']}/admin/"

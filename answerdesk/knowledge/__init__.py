@@ -1,0 +1,1 @@
+"""The knowledge base: FAQ articles that answer customers, suggested for each ask."""

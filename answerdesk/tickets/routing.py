@@ -1,0 +1,97 @@
+"""Which agent a new ticket goes to, and why.
+
+The best match on kind, language and topics among available agents under their load limit;
+among equals, the one who waited longest since their last ticket (round-robin). The reason
+goes to the timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Q
+
+from answerdesk.nlp.suggest import words
+from answerdesk.tickets.models import AgentProfile, Ticket
+
+_OPEN = [Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.WAITING]
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    agent: AbstractBaseUser
+    reason: str
+    profile: AgentProfile
+
+
+@dataclass
+class _Candidate:
+    profile: AgentProfile
+    open_tickets: int
+
+
+class Router:
+    """Agents and their load, read once; assignments made through it update the load, so a
+    batch of new tickets is spread as it would be one by one."""
+
+    def __init__(self) -> None:
+        profiles = (
+            AgentProfile.objects.filter(available=True, user__is_active=True)
+            .select_related("user")
+            .annotate(
+                open_tickets=Count(
+                    "user__assigned_tickets",
+                    filter=Q(user__assigned_tickets__status__in=_OPEN),
+                )
+            )
+        )
+        self.candidates = [_Candidate(p, p.open_tickets) for p in profiles]
+
+    def choose(
+        self, kind: str, language: str, asks: Sequence[str], subject: str, at: dt.datetime
+    ) -> Routing | None:
+        text = set(words(" ".join([subject, *asks])))
+        best: tuple[tuple[int, dt.datetime, int], _Candidate, list[str]] | None = None
+        for candidate in self.candidates:
+            profile = candidate.profile
+            if candidate.open_tickets >= profile.max_open:
+                continue
+            if profile.languages and language in ("fr", "en") and language not in profile.languages:
+                continue
+            score, why = 0, []
+            if kind and kind in profile.kinds:
+                score += 2
+                why.append(f"takes {kind}")
+            if language and language in profile.languages:
+                score += 1
+                why.append(f"speaks {language}")
+            shared = sorted(text & set(words(profile.topics)))
+            if shared:
+                score += min(len(shared), 3)
+                why.append("topics " + ", ".join(shared[:3]))
+            key = (-score, profile.last_assigned_at or _NEVER, candidate.open_tickets)
+            if best is None or key < best[0]:
+                best = (key, candidate, why)
+        if best is None:
+            return None
+        _, chosen, why = best
+        chosen.open_tickets += 1
+        chosen.profile.last_assigned_at = at
+        load = f"{chosen.open_tickets - 1} open of {chosen.profile.max_open}"
+        reason = "; ".join([*why, "least recently assigned among equals", load])
+        return Routing(chosen.profile.user, reason, chosen.profile)
+
+    @staticmethod
+    def record(routing: Routing) -> None:
+        """Remember the assignment for the round-robin."""
+        profile = routing.profile
+        AgentProfile.objects.filter(pk=profile.pk).update(last_assigned_at=profile.last_assigned_at)
+
+
+def choose_assignee(kind: str, language: str, asks: Sequence[str], subject: str) -> Routing | None:
+    """The agent a ticket would go to now, without assigning it (`answerdesk triage`)."""
+    return Router().choose(kind, language, asks, subject, dt.datetime.now(dt.UTC))
