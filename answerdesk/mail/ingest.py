@@ -92,7 +92,7 @@ def ingest_path(
     if workers > 0:
         # Load the models once, here: the forked parsers share them (copy on write)
         # instead of each spending 1.5 s loading its own.
-        load_all()
+        load_all(suggestions=False)
         # Forked children only parse: they never touch the database connections they
         # inherit, and leave through os._exit, so those connections stay the parent's.
         pool = multiprocessing.get_context("fork").Pool(workers)

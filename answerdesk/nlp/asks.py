@@ -127,7 +127,7 @@ class AskModel:
         found, described = describe_all(text, kind)
         if not found:
             return []
-        scores = [self.linear.probabilities(d)[1] for d in described]
+        scores = self.linear.probabilities_of(described)[:, 1]
         asks = []
         for segment, score in zip(found, scores, strict=True):
             if score < self.threshold:

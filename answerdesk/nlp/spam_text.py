@@ -11,11 +11,10 @@ import json
 from functools import cache
 from pathlib import Path
 
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import Pipeline
 
-from answerdesk.nlp.linear_text import LinearText
+from answerdesk.nlp.linear_text import LinearText, ngram_counts
 
 TRAINING_DATA = Path(__file__).parent / "data" / "spam" / "train.jsonl"
 MODEL_VERSION = "spam-text-1"
@@ -40,10 +39,9 @@ def read_examples(path: Path) -> tuple[list[str], list[int]]:
 def train(documents: list[str], labels: list[int]) -> Pipeline:
     # Character n-grams within words: robust to the obfuscations spam uses ("V1agra"), to
     # French and English alike, and to spelling mistakes in genuine customer mail.
-    return make_pipeline(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=1),
-        LogisticRegression(C=4.0, max_iter=1000, class_weight="balanced"),
-    ).fit(documents, labels)
+    classifier = LogisticRegression(C=4.0, max_iter=1000, class_weight="balanced")
+    steps = [*ngram_counts("char_wb", (2, 4)).steps, ("classifier", classifier)]
+    return Pipeline(steps).fit(documents, labels)
 
 
 @cache

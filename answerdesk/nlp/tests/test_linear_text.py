@@ -35,3 +35,13 @@ def test_any_text_gets_the_same_ask_probability(text):
     ours = model.linear.probabilities(text)
     theirs = model.pipeline.predict_proba([text])[0]
     assert np.allclose(ours, theirs, atol=1e-9)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text(max_size=120), min_size=1, max_size=6))
+def test_a_batch_gives_each_document_its_own_probabilities(documents):
+    model = bundled_reader().asks
+    assert isinstance(model, AskModel)
+    together = model.linear.probabilities_of(documents)
+    alone = np.array([model.linear.probabilities(d) for d in documents])
+    assert np.allclose(together, alone, atol=1e-9)
