@@ -13,6 +13,7 @@ from answerdesk.blob_store import BlobStore
 @pytest.fixture(autouse=True)
 def _isolated_data(settings: LazySettings, tmp_path: Path) -> None:
     settings.ANSWERDESK_BLOB_DIR = tmp_path / "blobs"
+    settings.ANSWERDESK_MODEL_DIR = tmp_path / "models"
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "answerdesk.tickets",
     "answerdesk.mail",
     "answerdesk.knowledge",
+    "answerdesk.learning",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +106,8 @@ LOGGING = {
 
 # --- answerdesk -------------------------------------------------------------------------
 # Content-addressed store for attachments (sha256 → file).
+# Models retrained from the agents' corrections (`answerdesk nlp retrain`).
+ANSWERDESK_MODEL_DIR = Path(os.environ.get("ANSWERDESK_MODEL_DIR", DATA_DIR / "models"))
 ANSWERDESK_BLOB_DIR = Path(os.environ.get("ANSWERDESK_BLOB_DIR", DATA_DIR / "blobs"))
 # A message larger than this is quarantined, not parsed (its raw bytes are still kept).
 ANSWERDESK_MAX_MESSAGE_BYTES = int(os.environ.get("ANSWERDESK_MAX_MESSAGE_BYTES", 50 * 2**20))

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 
 from answerdesk.blob_store import BlobStore
+from answerdesk.learning.readers import current_reader
 from answerdesk.mail.actions import do_accept, do_process
 from answerdesk.mail.mail_sources import SourceItem, iter_source
 from answerdesk.mail.models import RawMessage
@@ -93,6 +94,7 @@ def ingest_path(
         # Load the models once, here: the forked parsers share them (copy on write)
         # instead of each spending 1.5 s loading its own.
         load_all(suggestions=False)
+        current_reader()  # a retrained model, if any, loaded once for the forks too
         # Forked children only parse: they never touch the database connections they
         # inherit, and leave through os._exit, so those connections stay the parent's.
         pool = multiprocessing.get_context("fork").Pool(workers)

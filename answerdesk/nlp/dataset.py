@@ -48,7 +48,7 @@ class DatasetError(ValueError):
     pass
 
 
-def _spans(body: str, asks: list[str], where: str) -> tuple[Span, ...]:
+def spans_of(body: str, asks: list[str], where: str) -> tuple[Span, ...]:
     # Each ask is the next occurrence of its text after the previous ask starts, so the
     # same words asked twice in one mail resolve to two places.
     spans, cursor = [], 0
@@ -83,7 +83,7 @@ def parse_line(line: str, where: str) -> Example:
         kind=raw["kind"],
         subject=str(raw["subject"]),
         body=str(raw["body"]),
-        asks=_spans(str(raw["body"]), raw["asks"], where),
+        asks=spans_of(str(raw["body"]), raw["asks"], where),
     )
 
 

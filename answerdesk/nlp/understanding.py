@@ -6,14 +6,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Protocol
 
 from answerdesk.nlp.asks import Ask
-from answerdesk.nlp.dataset import TRAIN, training_examples
+from answerdesk.nlp.dataset import TRAIN, Example, training_examples
 from answerdesk.nlp.kinds import KindGuess
 from answerdesk.nlp.language import LanguageGuess, detect_language
 from answerdesk.nlp.model_cache import cached
@@ -71,14 +71,22 @@ class Reader:
         )
 
 
-def _train_bundled() -> Reader:
+def train_reader(
+    kind_examples: Sequence[Example], ask_examples: Sequence[Example], version: str
+) -> Reader:
+    """Models trained from these examples: the bundled ones, or the bundled ones plus what
+    a company's agents corrected (its own categories included)."""
     from answerdesk.nlp.training import train_ask_model, train_kind_model
 
-    examples = training_examples()
     return Reader(
-        train_kind_model(examples, f"kinds-{BUNDLED_VERSION}"),
-        train_ask_model(examples, f"asks-{BUNDLED_VERSION}"),
+        train_kind_model(kind_examples, f"kinds-{version}"),
+        train_ask_model(ask_examples, f"asks-{version}"),
     )
+
+
+def _train_bundled() -> Reader:
+    examples = training_examples()
+    return train_reader(examples, examples, BUNDLED_VERSION)
 
 
 @cache

@@ -135,3 +135,26 @@ def assigned(ticket: Ticket, agent_pk: int, *, reason: str, at: dt.datetime) -> 
         data={"assignee": agent_pk},
         created_at=at,
     )
+
+
+def understanding_corrected(
+    ticket: Ticket,
+    message: Message,
+    *,
+    field: str,
+    before: object,
+    after: object,
+    actor_pk: int | None,
+    at: dt.datetime,
+) -> TicketEvent:
+    """An agent corrected the language, kind or asks the models read in a message."""
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.UNDERSTANDING_CORRECTED,
+        actor_id=actor_pk,
+        message=message,
+        reason=f"{field} corrected",
+        data={"field": field, "from": before, "to": after},
+        created_at=at,
+    )

@@ -69,8 +69,9 @@ class Ticket(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NEW
     )
-    # Empty until the message has been triaged.
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, blank=True)
+    # Empty until the message has been triaged. One of Kind, or a company's own category
+    # (answerdesk.learning.Category), hence no choices here.
+    kind = models.CharField(_("kind"), max_length=32, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -189,6 +190,7 @@ class TicketEvent(models.Model):
         NOT_ACKNOWLEDGED = "not_acknowledged", _("No acknowledgement")
         DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
         ASSIGNED = "assigned", _("Assigned")
+        UNDERSTANDING_CORRECTED = "understanding_corrected", _("Understanding corrected")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)

@@ -12,10 +12,11 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 from answerdesk.bulk_rows import adapt_values
+from answerdesk.learning.readers import current_reader
 from answerdesk.mail.parsing.parsed import ParsedMessage
 from answerdesk.mail.spam import THRESHOLD, spam_score, text_points
 from answerdesk.nlp.spam_text import spam_probability
-from answerdesk.nlp.understanding import Reader, Understanding, bundled_reader
+from answerdesk.nlp.understanding import Reader, Understanding
 from answerdesk.tickets.models import Attachment, Channel, Message
 
 # Columns the writer fills in itself: ids, and the rows this one points at.
@@ -62,7 +63,7 @@ def understand(
     if text_spam is None:
         text_spam = spam_probability(parsed.subject, new_text)
     spam = header_points + text_points(text_spam) >= THRESHOLD
-    return (reader or bundled_reader()).read(parsed.subject, new_text, spam=spam)
+    return (reader or current_reader()).read(parsed.subject, new_text, spam=spam)
 
 
 def prepare(

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from answerdesk.blob_store import default_store
+from answerdesk.learning.readers import current_reader
 from answerdesk.mail.actions import do_process_pending
 from answerdesk.mail.outbound import SmtpTransport, Transport, deliver_due
 from answerdesk.nlp.warm_up import load_all
@@ -43,6 +44,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # Load the models now, not on the first customer's message (about 1.5 s).
         load_all()
+        current_reader()
         store, transport = default_store(), configured_transport()
         if transport is None:
             logger.warning("no ANSWERDESK_SMTP_HOST: outbound mail stays queued")
