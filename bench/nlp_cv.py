@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from answerdesk.nlp.dataset import KINDS, training_examples
+from answerdesk.nlp.dataset import KINDS, Example, training_examples
 from answerdesk.nlp.evaluation import match_asks
 from answerdesk.nlp.training import new_text, train_ask_model, train_kind_model
 
@@ -25,6 +25,9 @@ from answerdesk.nlp.training import new_text, train_ask_model, train_kind_model
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__)
     options.add_argument("--folds", type=int, default=5)
+    options.add_argument(
+        "--errors", action="store_true", help="print the emails whose asks are wrong at 0.5"
+    )
     arguments = options.parse_args()
     examples = training_examples()
     folds = StratifiedKFold(arguments.folds, shuffle=True, random_state=7)
@@ -58,6 +61,10 @@ def main() -> None:
                 row[1] += result.labelled
                 row[2] += result.matched
                 row[3] += len(found) == len(labelled)
+                if arguments.errors and threshold == 0.5 and result.matched != max(
+                    len(found), len(labelled)
+                ):
+                    show(example, found, labelled)
     for language in ("fr", "en"):
         pairs = [
             (g, p) for g, p, lang in zip(gold, guessed, languages, strict=True) if lang == language
@@ -71,6 +78,14 @@ def main() -> None:
             f"asks at {threshold}: precision {n_matched / max(n_predicted, 1):.3f}, "
             f"recall {n_matched / max(n_labelled, 1):.3f}, exact count {n_exact / len(gold):.3f}"
         )
+
+
+def show(example: Example, found: list[tuple[int, int]], labelled: list[tuple[int, int]]) -> None:
+    print(f"--- {example.id} ({example.language}, {example.kind})")
+    for start, end in labelled:
+        print(f"  labelled: {example.body[start:end]!r}")
+    for start, end in found:
+        print(f"  found:    {example.body[start:end]!r}")
 
 
 if __name__ == "__main__":
