@@ -61,8 +61,10 @@ def main() -> None:
                 row[1] += result.labelled
                 row[2] += result.matched
                 row[3] += len(found) == len(labelled)
-                if arguments.errors and threshold == 0.5 and result.matched != max(
-                    len(found), len(labelled)
+                if (
+                    arguments.errors
+                    and threshold == 0.5
+                    and result.matched != max(len(found), len(labelled))
                 ):
                     show(example, found, labelled)
     for language in ("fr", "en"):

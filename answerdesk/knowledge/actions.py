@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db import transaction
 from django.db.models import Count, Max
 
 from answerdesk.knowledge.models import Article
@@ -41,7 +42,7 @@ def _current_index(embedder: Embedder | None) -> tuple[SuggestionIndex, dict[int
     articles = {a.pk: a for a in published}
     index = SuggestionIndex(
         [
-            IndexedArticle(a.pk, a.language, a.title, a.question, a.answer)
+            IndexedArticle(a.pk, a.language, a.title, a.question, a.answer, a.topic)
             for a in articles.values()
         ],
         embedder or bundled_embedder(),
@@ -72,14 +73,37 @@ def best_answer(found: list[ArticleSuggestion], language: str) -> ArticleSuggest
     return ranked[0] if ranked else None
 
 
+class ArticleFileError(ValueError):
+    """The file is not a list of articles; the message says where and why."""
+
+
+_FIELDS = ("slug", "language", "title", "question", "answer")
+
+
 def load_articles(path: Path) -> int:
     """Create or update articles from a JSON list of {slug, language, title, question,
-    answer}; returns how many were written."""
-    rows = json.loads(path.read_text(encoding="utf-8"))
-    for row in rows:
-        Article.objects.update_or_create(
-            language=row["language"],
-            slug=row["slug"],
-            defaults={k: row[k] for k in ("title", "question", "answer")},
-        )
+    answer, topic (optional)}; returns how many were written. Nothing is written when a
+    row is wrong."""
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ArticleFileError(f"{path}: {error}") from None
+    if not isinstance(rows, list):
+        raise ArticleFileError(f"{path}: expected a JSON list of articles")
+    for number, row in enumerate(rows, 1):
+        missing = [k for k in _FIELDS if not isinstance(row, dict) or not row.get(k)]
+        if missing:
+            raise ArticleFileError(f"{path}: article {number} lacks {', '.join(missing)}")
+    with transaction.atomic():
+        for row in rows:
+            Article.objects.update_or_create(
+                language=row["language"],
+                slug=row["slug"],
+                defaults={
+                    "title": row["title"],
+                    "question": row["question"],
+                    "answer": row["answer"],
+                    "topic": row.get("topic", ""),
+                },
+            )
     return len(rows)

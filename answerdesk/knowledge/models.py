@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 class Article(models.Model):
     slug = models.SlugField(_("slug"), max_length=120)
+    # The same answer in another language has the same topic: suggestions count them as
+    # one (empty: the article stands alone).
+    topic = models.SlugField(_("topic"), max_length=120, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=[("fr", "Français"), ("en", "English")]
     )

@@ -7,7 +7,7 @@ from email import policy
 
 import pytest
 
-from answerdesk.knowledge.actions import load_articles, suggest
+from answerdesk.knowledge.actions import ArticleFileError, load_articles, suggest
 from answerdesk.knowledge.models import Article
 from answerdesk.mail.actions import do_accept, do_process
 from answerdesk.mail.models import OutboundMessage, SupportAddress
@@ -39,18 +39,20 @@ def test_the_demo_faq_has_every_topic_in_both_languages(desk):
 def test_a_french_ask_finds_the_french_article_and_the_customer_reads_it(desk, blob_store):
     body = (
         "Bonjour,\r\nJe voudrais commander le lampadaire Orion.\r\n"
-        "Quels sont les délais de livraison pour la Belgique ?\r\nMerci,\r\nLéa\r\n"
+        "Sous combien de jours la commande arrive-t-elle en Belgique ?\r\nMerci,\r\nLéa\r\n"
     )
     mail = make_mail(message_id="faq1@example.fr", subject="Lampadaire Orion", body=body)
     do_process(do_accept([("smtp:192.0.2.1", mail)]).pending, store=blob_store)
 
     message = Message.objects.get(direction=Message.Direction.INBOUND)
     assert [a["text"] for a in message.asks] == [
-        "Quels sont les délais de livraison pour la Belgique ?"
+        "Sous combien de jours la commande arrive-t-elle en Belgique ?"
     ]
     text = acknowledgement_text()
     delivery = Article.objects.get(language="fr", slug="delais-de-livraison")
-    assert "Vous demandez : « Quels sont les délais de livraison pour la Belgique ? »" in text
+    assert (
+        "Vous demandez : « Sous combien de jours la commande arrive-t-elle en Belgique ? »" in text
+    )
     assert delivery.answer[:60] in text
     assert delivery.url in text
 
@@ -76,3 +78,35 @@ def test_no_confident_answer_no_quote(desk, blob_store):
     text = acknowledgement_text()
     assert "You asked" not in text
     assert "We have received your message" in text
+
+
+def test_an_ask_between_two_topics_is_left_to_the_agent(desk):
+    # Delivery times and delivery countries both speak of Belgium: quoting either could
+    # answer beside the point, so neither is quoted, though both are suggested.
+    [found] = suggest(["Quels sont les délais de livraison pour la Belgique ?"])
+    assert {f.article.topic for f in found[:2]} == {
+        "delivery-times",
+        "delivery-costs-and-countries",
+    }
+    assert not any(f.suggestion.confident for f in found)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "Expecting property name"),
+        ('{"slug": "x"}', "expected a JSON list of articles"),
+        (
+            '[{"slug": "a", "language": "fr", "title": "T", "question": "Q", "answer": "A"}, '
+            '{"slug": "b", "language": "en"}]',
+            "article 2 lacks title, question, answer",
+        ),
+        ('["just text"]', "article 1 lacks slug"),
+    ],
+)
+def test_a_broken_article_file_is_refused_whole_with_the_reason(db, tmp_path, content, message):
+    path = tmp_path / "faq.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ArticleFileError, match=message):
+        load_articles(path)
+    assert not Article.objects.exists()

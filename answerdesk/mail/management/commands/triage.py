@@ -31,6 +31,7 @@ def describe(data: bytes) -> dict[str, Any]:
                     "language": f.article.language,
                     "title": f.article.title,
                     "score": f.suggestion.score,
+                    "lead": f.suggestion.margin,
                     "confident": f.suggestion.confident,
                 }
                 for f in found
