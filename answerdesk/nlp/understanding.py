@@ -20,7 +20,7 @@ from answerdesk.nlp.model_cache import cached
 
 # Bumped whenever the training data or the features change, and stored on every message so
 # that a figure or a correction can be traced to the model that produced it.
-BUNDLED_VERSION = "understanding-2"
+BUNDLED_VERSION = "understanding-3"
 
 
 @dataclass(frozen=True, slots=True)
