@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "answerdesk.mail",
     "answerdesk.knowledge",
     "answerdesk.learning",
+    "answerdesk.replies",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,9 @@
-"""URL routes: for now the Django admin."""
+"""URL routes: the Django admin and the JSON API."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
-urlpatterns = [path("admin/", admin.site.urls)]
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/replies/", include("answerdesk.replies.urls")),
+]

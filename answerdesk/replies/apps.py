@@ -1,0 +1,8 @@
+"""App config for replies: what agents send back, checked for completeness first."""
+
+from django.apps import AppConfig
+
+
+class RepliesConfig(AppConfig):
+    name = "answerdesk.replies"
+    verbose_name = "Replies"
