@@ -48,6 +48,8 @@ class Router:
                     filter=Q(user__assigned_tickets__status__in=_OPEN),
                 )
             )
+            # A fixed order, so that a tie goes the same way on every database.
+            .order_by("pk")
         )
         self.candidates = [_Candidate(p, p.open_tickets) for p in profiles]
 
