@@ -7,14 +7,13 @@ long-running worker notices the new file by its modification time and loads it.
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 import threading
 from pathlib import Path
 
 from django.conf import settings
 
+from answerdesk.nlp.model_cache import write_pickle
 from answerdesk.nlp.understanding import Reader, bundled_reader
 
 _lock = threading.Lock()
@@ -42,10 +41,5 @@ def current_reader() -> Reader:
 
 def save_reader(reader: Reader) -> Path:
     path = active_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as file:
-        pickle.dump(reader, file, protocol=pickle.HIGHEST_PROTOCOL)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(file.name, path)
+    write_pickle(path, reader)
     return path

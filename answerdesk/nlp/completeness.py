@@ -17,8 +17,6 @@ The encoder is injected (`Embedder`, as for suggestions); tests pass a fake.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -33,7 +31,7 @@ from sklearn.preprocessing import StandardScaler
 from answerdesk.nlp.linear_text import LinearText, words_and_characters
 from answerdesk.nlp.model_cache import cached
 from answerdesk.nlp.sentences import segments
-from answerdesk.nlp.suggest import Embedder
+from answerdesk.nlp.suggest import Embedder, normalised, words
 
 DATA = Path(__file__).parent / "data" / "completeness"
 # A reply longer than this is cut before reading: no agent writes 20,000 characters, and
@@ -42,15 +40,6 @@ MAX_REPLY_CHARS = 20_000
 MAX_ASKS = 20
 # An ask is answered at or above this probability (chosen by cross-validation on train).
 THRESHOLD = 0.5
-
-_WORD = re.compile(r"\w+")
-_STOPWORD_TEXT = """
-le la les un une des de du et ou au aux en pour par sur dans avec est ce ces je me mon ma
-mes vous votre vos il elle on nous ne pas que qui quoi comment quand quel quelle est-ce
-the an of to in on for with is are be it my me you your we our do does can could how what
-when where which and or not this that will would please merci bonjour hello
-"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,22 +90,12 @@ def read_pairs(directory: Path) -> list[Pair]:
 
 
 def _content_words(text: str) -> set[str]:
-    folded = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
     # The first five letters: "livraison" and "livrée", "refund" and "refunded" meet.
-    return {w[:5] for w in _WORD.findall(plain) if len(w) > 2 and w not in _STOPWORDS}
+    return {w[:5] for w in words(text) if len(w) > 2}
 
 
 def reply_sentences(reply: str) -> list[str]:
     return [s.text for s in segments(reply[:MAX_REPLY_CHARS])]
-
-
-def _normalised(vectors: NDArray[np.float32]) -> NDArray[np.float64]:
-    matrix = np.atleast_2d(np.asarray(vectors, dtype=np.float64))
-    normalised: NDArray[np.float64] = matrix / np.maximum(
-        np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12
-    )
-    return normalised
 
 
 FEATURES = (
@@ -176,8 +155,8 @@ class CompletenessModel:
     def _parts(
         self, asks: Sequence[str], sentences: Sequence[str]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        vectors = _normalised(self.embedder.encode([*asks, *sentences]))
-        similarity = vectors[: len(asks)] @ vectors[len(asks) :].T
+        vectors = normalised(self.embedder.encode([*asks, *sentences]))
+        similarity = np.asarray(vectors[: len(asks)] @ vectors[len(asks) :].T, dtype=np.float64)
         words = [_content_words(s) for s in sentences]
         shared = np.array(
             [

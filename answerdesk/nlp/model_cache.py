@@ -39,6 +39,17 @@ def fingerprint(paths: Iterable[Path]) -> str:
     return digest.hexdigest()[:20]
 
 
+def write_pickle(path: Path, value: object) -> None:
+    """Written aside, flushed to disk, then renamed: a reader never sees half a file, even
+    if two processes write the same model at once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as file:
+        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(file.name, path)
+
+
 def cached(name: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
     """The object `build` makes from `inputs`, from disk when it was built before."""
     path = cache_dir() / f"{name}-{fingerprint(inputs)}.pickle"
@@ -50,12 +61,7 @@ def cached(name: str, inputs: Iterable[Path], build: Callable[[], T]) -> T:
         pass
     built = build()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside then renamed: a reader never sees half a file, even if two
-        # processes build the same model at once.
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as file:
-            pickle.dump(built, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(file.name, path)
+        write_pickle(path, built)
         for stale in path.parent.glob(f"{name}-*.pickle"):
             if stale != path:
                 stale.unlink(missing_ok=True)

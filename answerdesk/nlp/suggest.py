@@ -103,7 +103,7 @@ class SuggestionIndex:
                 show_progress=False,
             )
             pieces = [_pieces(a) for a in self.articles]
-            vectors = _normalised(
+            vectors = normalised(
                 embedder.encode(
                     [f"{a.title}. {a.question} {a.answer}" for a in self.articles]
                     + [p for ps in pieces for p in ps]
@@ -117,7 +117,7 @@ class SuggestionIndex:
         """For each ask, the best articles, best first (one batched encoder call)."""
         if not self.articles or not asks:
             return [[] for _ in asks]
-        encoded = _normalised(self.embedder.encode(list(asks)))
+        encoded = normalised(self.embedder.encode(list(asks)))
         by_piece = encoded @ self._piece_vectors.T
         best_piece = np.full((len(asks), len(self.articles)), -1.0, dtype=np.float32)
         np.maximum.at(best_piece.T, self._piece_owner, by_piece.T)
@@ -156,7 +156,7 @@ def _best_elsewhere(best_by_topic: dict[str, float], topic: str) -> float:
     return max((v for t, v in best_by_topic.items() if t != topic), default=0.0)
 
 
-def _normalised(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
+def normalised(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
     matrix = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     normalised: NDArray[np.float32] = matrix / np.maximum(norms, math.ulp(1.0))

@@ -11,7 +11,6 @@ run goes on. The models load once per run.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +70,7 @@ class Command(BaseCommand):
                 continue
             out = self._line(line, number, path.parent, checker)
             self.stdout.write(json.dumps(out, ensure_ascii=False))
-            sys.stdout.flush()
+            self.stdout.flush()
 
     def _line(self, line: str, number: int, base: Path, checker: Any) -> dict[str, Any]:
         try:
