@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "answerdesk.knowledge",
     "answerdesk.learning",
     "answerdesk.replies",
+    "answerdesk.desk",
 ]
 
 MIDDLEWARE = [

@@ -61,6 +61,12 @@ class Ticket(models.Model):
         COMPANY_INFORMATION = "company_information", _("Company information")
         OTHER = "other", _("Other")
 
+    class Priority(models.IntegerChoices):
+        LOW = 1, _("Low")
+        NORMAL = 2, _("Normal")
+        HIGH = 3, _("High")
+        URGENT = 4, _("Urgent")
+
     subject = models.CharField(_("subject"), max_length=998, blank=True)
     contact = models.ForeignKey(
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
@@ -85,11 +91,26 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    # Set once, when the first-response target passed with no answer (answerdesk.sla).
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    # A ticket merged into another is closed and points at the one that goes on.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
 
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
-        indexes = [models.Index(fields=["status", "due_at"])]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["assignee", "status", "due_at"]),
+            models.Index(fields=["kind", "status"]),
+            models.Index(fields=["language", "status"]),
+            models.Index(fields=["contact", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"
@@ -115,6 +136,14 @@ class Message(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     sender = models.ForeignKey(
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    # The agent who wrote a reply or a note in the desk.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # The sha256 of the raw bytes (mail.RawMessage); empty for messages that never had a
     # raw form (notes typed in the desk).
@@ -191,6 +220,12 @@ class TicketEvent(models.Model):
         DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
         ASSIGNED = "assigned", _("Assigned")
         UNDERSTANDING_CORRECTED = "understanding_corrected", _("Understanding corrected")
+        REPLIED = "replied", _("Reply sent")
+        NOTE_ADDED = "note_added", _("Internal note")
+        ASK_SKIPPED = "ask_skipped", _("Sent with an ask unanswered")
+        PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+        MERGED = "merged", _("Merged")
+        SLA_BREACHED = "sla_breached", _("First-response target missed")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -227,6 +262,13 @@ class AgentProfile(models.Model):
     available = models.BooleanField(_("available"), default=True)
     max_open = models.PositiveIntegerField(_("most open tickets"), default=30)
     last_assigned_at = models.DateTimeField(_("last assigned"), null=True, blank=True)
+    # The desk: signature under replies, interface language (empty: the browser's) and
+    # time zone (empty: the site's).
+    signature = models.TextField(_("signature"), blank=True)
+    ui_language = models.CharField(
+        _("interface language"), max_length=8, blank=True, choices=settings.LANGUAGES
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("agent profile")
