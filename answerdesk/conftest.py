@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from answerdesk.blob_store import BlobStore
 
@@ -19,3 +23,17 @@ def _isolated_data(settings: LazySettings, tmp_path: Path) -> None:
 @pytest.fixture
 def blob_store(settings: LazySettings) -> BlobStore:
     return BlobStore(Path(settings.ANSWERDESK_BLOB_DIR))
+
+
+@pytest.fixture
+def make_staff(db: None) -> Callable[..., Any]:
+    """make_staff("agent", "camille"): an active user holding that role (a Django group)."""
+
+    def make(role: str, username: str, **fields: Any) -> Any:
+        user = get_user_model().objects.create_user(
+            username, f"{username}@answerdesk.test", "password", **fields
+        )
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
 from answerdesk.replies.actions import as_json, check_reply, check_reply_to
-from answerdesk.tickets.models import Message
+from answerdesk.tickets.access import access_message_by_id
 
 MAX_BODY = 1_000_000
 
@@ -30,8 +30,9 @@ def check(request: HttpRequest) -> JsonResponse:
     if "message" in payload:
         if not isinstance(payload["message"], int):
             return _error('"message" must be a message id (a number)')
-        message = Message.objects.filter(pk=payload["message"]).first()
-        if message is None:
+        try:
+            message = access_message_by_id(request.user, payload["message"])
+        except Http404:
             return _error(f"no message {payload['message']}", status=404)
         return JsonResponse(as_json(check_reply_to(message, reply)))
     asks = payload.get("asks")

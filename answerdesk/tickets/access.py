@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -37,13 +37,13 @@ def role_of(user: User) -> Role | None:
     if getattr(user, "is_superuser", False):
         return Role.ADMIN
     # Cached on the user object: one query per request, however many checks it makes.
-    cached: Role | None | str = getattr(user, "_answerdesk_role", "")
+    cached: Role | str | None = getattr(user, "_answerdesk_role", "")
     if cached != "":
         return cached  # type: ignore[return-value]
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+    names = set(Group.objects.filter(user=user.pk).values_list("name", flat=True))
     roles = [role for role in Role if role.value in names]
     role = max(roles, key=_RANK.__getitem__) if roles else None
-    user._answerdesk_role = role  # type: ignore[union-attr]
+    setattr(user, "_answerdesk_role", role)  # noqa: B010 (not an attribute of the type)
     return role
 
 

@@ -63,12 +63,14 @@ def status_changed(
     reason: str,
     at: dt.datetime,
     actor_label: str = PIPELINE,
+    actor_pk: int | None = None,
 ) -> TicketEvent:
     return build(
         TicketEvent,
         ticket=ticket,
         kind=TicketEvent.Kind.STATUS_CHANGED,
-        actor_label=actor_label,
+        actor_id=actor_pk,
+        actor_label="" if actor_pk else actor_label,
         reason=reason,
         data={"from": old, "to": new},
         created_at=at,
@@ -124,13 +126,21 @@ def delivery_failed(
     )
 
 
-def assigned(ticket: Ticket, agent_pk: int, *, reason: str, at: dt.datetime) -> TicketEvent:
-    """The ticket went to an agent; `reason` says why this one."""
+def assigned(
+    ticket: Ticket,
+    agent_pk: int | None,
+    *,
+    reason: str,
+    at: dt.datetime,
+    actor_pk: int | None = None,
+) -> TicketEvent:
+    """The ticket went to an agent (None: back to the unassigned queue); `reason` says why."""
     return build(
         TicketEvent,
         ticket=ticket,
         kind=TicketEvent.Kind.ASSIGNED,
-        actor_label=PIPELINE,
+        actor_id=actor_pk,
+        actor_label="" if actor_pk else PIPELINE,
         reason=reason,
         data={"assignee": agent_pk},
         created_at=at,
@@ -156,5 +166,77 @@ def understanding_corrected(
         message=message,
         reason=f"{field} corrected",
         data={"field": field, "from": before, "to": after},
+        created_at=at,
+    )
+
+
+def replied(ticket: Ticket, reply: Message, *, actor_pk: int, at: dt.datetime) -> TicketEvent:
+    """An agent's reply was queued for the customer (the event points at it)."""
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.REPLIED,
+        actor_id=actor_pk,
+        message=reply,
+        reason="reply sent",
+        data={"to": reply.to, "language": reply.language},
+        created_at=at,
+    )
+
+
+def note_added(ticket: Ticket, note: Message, *, actor_pk: int, at: dt.datetime) -> TicketEvent:
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.NOTE_ADDED,
+        actor_id=actor_pk,
+        message=note,
+        created_at=at,
+    )
+
+
+def ask_skipped(
+    ticket: Ticket, reply: Message, *, ask: str, asked_in: int, actor_pk: int, at: dt.datetime
+) -> TicketEvent:
+    """The agent sent a reply that the completeness check found leaves this ask unanswered,
+    and confirmed it: the override, with the ask it skipped."""
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.ASK_SKIPPED,
+        actor_id=actor_pk,
+        message=reply,
+        reason="sent with an ask unanswered, confirmed by the agent",
+        data={"ask": ask, "asked_in": asked_in},
+        created_at=at,
+    )
+
+
+def priority_changed(
+    ticket: Ticket, *, old: int, new: int, reason: str, at: dt.datetime, actor_pk: int | None
+) -> TicketEvent:
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.PRIORITY_CHANGED,
+        actor_id=actor_pk,
+        actor_label="" if actor_pk else "sla",
+        reason=reason,
+        data={"from": old, "to": new},
+        created_at=at,
+    )
+
+
+def merged(
+    ticket: Ticket, *, source: Ticket, target: Ticket, actor_pk: int, at: dt.datetime
+) -> TicketEvent:
+    """Recorded on both tickets: `source` was merged into `target`."""
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.MERGED,
+        actor_id=actor_pk,
+        reason=f"{source.reference} merged into {target.reference}",
+        data={"source": source.pk, "target": target.pk},
         created_at=at,
     )

@@ -23,7 +23,7 @@ from answerdesk.tickets.models import Attachment, Channel, Message
 MESSAGE_COLUMNS = tuple(
     f.attname
     for f in Message._meta.concrete_fields
-    if f.attname not in ("id", "ticket_id", "sender_id")
+    if f.attname not in ("id", "ticket_id", "sender_id", "author_id")
 )
 ATTACHMENT_COLUMNS = tuple(
     f.attname for f in Attachment._meta.concrete_fields if f.attname not in ("id", "message_id")

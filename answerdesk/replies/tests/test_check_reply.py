@@ -7,7 +7,6 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
@@ -64,9 +63,8 @@ def test_a_batch_answers_every_line_even_the_broken_ones(tmp_path):
 
 
 @pytest.fixture
-def agent_client(client):
-    user = get_user_model().objects.create_user("camille", "c@answerdesk.test", "x")
-    client.force_login(user)
+def agent_client(client, make_staff):
+    client.force_login(make_staff("agent", "camille"))
     return client
 
 
