@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "answerdesk.learning",
     "answerdesk.replies",
     "answerdesk.desk",
+    "answerdesk.sla",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,10 @@ ANSWERDESK_SMTP_PORT = int(os.environ.get("ANSWERDESK_SMTP_PORT", 25))
 ANSWERDESK_SMTP_SECURITY = os.environ.get("ANSWERDESK_SMTP_SECURITY", "none")  # starttls, ssl
 ANSWERDESK_SMTP_USER = os.environ.get("ANSWERDESK_SMTP_USER", "")
 ANSWERDESK_SMTP_PASSWORD = os.environ.get("ANSWERDESK_SMTP_PASSWORD", "")
+# First-response target in business hours when no SLA policy applies (answerdesk.sla), and
+# the zone the business hours are read in (empty: TIME_ZONE).
+ANSWERDESK_SLA_DEFAULT_HOURS = int(os.environ.get("ANSWERDESK_SLA_DEFAULT_HOURS", 24))
+ANSWERDESK_BUSINESS_TIME_ZONE = os.environ.get("ANSWERDESK_BUSINESS_TIME_ZONE", "")
 # Ticket references are PREFIX-000123.
 ANSWERDESK_TICKET_PREFIX = os.environ.get("ANSWERDESK_TICKET_PREFIX", "AD")
 # Where customers reach the public site: links to FAQ articles in acknowledgements.
