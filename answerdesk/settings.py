@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "answerdesk.replies",
     "answerdesk.desk",
     "answerdesk.sla",
+    "answerdesk.api",
 ]
 
 MIDDLEWARE = [

@@ -6,4 +6,5 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/replies/", include("answerdesk.replies.urls")),
+    path("api/v1/", include("answerdesk.api.urls")),
 ]

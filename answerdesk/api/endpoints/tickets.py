@@ -1,0 +1,188 @@
+"""/tickets: list and filter, read, change (status, priority, assignee, kind, language), merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router
+from ninja.errors import HttpError
+
+from answerdesk.api.auth import caller
+from answerdesk.api.schemas import (
+    ErrorOut,
+    MergeIn,
+    TicketDetailOut,
+    TicketId,
+    TicketOut,
+    TicketPage,
+    TicketPatch,
+    TicketQuery,
+)
+from answerdesk.learning.actions import correct
+from answerdesk.tickets import actions
+from answerdesk.tickets.access import (
+    access_ticket_by_id,
+    assignable_agents,
+    is_supervisor,
+    visible_tickets,
+)
+from answerdesk.tickets.models import Message, Ticket
+
+router = Router(tags=["tickets"])
+
+# As the desk's inbox counts it: waiting for an agent, unanswered, past its target.
+AWAITING_AGENT = (Ticket.Status.NEW, Ticket.Status.OPEN)
+ORDERINGS: dict[str, tuple[Any, ...]] = {
+    "due": (F("due_at").asc(nulls_last=True), "-priority", "pk"),
+    "-due": (F("due_at").desc(nulls_last=True), "-priority", "-pk"),
+    "created": ("created_at", "pk"),
+    "-created": ("-created_at", "-pk"),
+    "updated": ("updated_at", "pk"),
+    "-updated": ("-updated_at", "-pk"),
+    "priority": ("priority", F("due_at").asc(nulls_last=True), "pk"),
+    "-priority": ("-priority", F("due_at").asc(nulls_last=True), "pk"),
+}
+ERRORS: dict[int, type[ErrorOut]] = {404: ErrorOut}
+
+
+@router.get("", response=TicketPage, summary="List the tickets the caller may see")
+def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> TicketPage:
+    user = caller(request)
+    tickets = filtered(visible_tickets(user), filters, user, timezone.now())
+    page = (
+        tickets.select_related("contact")
+        .prefetch_related("contact__addresses")
+        .order_by(*ORDERINGS[filters.ordering])[filters.offset : filters.offset + filters.limit]
+    )
+    return TicketPage(
+        count=tickets.count(),
+        limit=filters.limit,
+        offset=filters.offset,
+        items=[TicketOut.of(t) for t in page],
+    )
+
+
+def filtered(
+    tickets: QuerySet[Ticket], filters: TicketQuery, user: AbstractBaseUser, now: dt.datetime
+) -> QuerySet[Ticket]:
+    if filters.status is not None:
+        tickets = tickets.filter(status=filters.status)
+    if filters.kind is not None:
+        tickets = tickets.filter(kind=filters.kind)
+    if filters.language is not None:
+        tickets = tickets.filter(language=filters.language)
+    if filters.assignee == "me":
+        tickets = tickets.filter(assignee_id=user.pk)
+    elif filters.assignee == "none":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif filters.assignee is not None:
+        tickets = tickets.filter(assignee_id=int(filters.assignee))
+    overdue = Q(status__in=AWAITING_AGENT, first_response_at__isnull=True, due_at__lt=now)
+    if filters.overdue is True:
+        tickets = tickets.filter(overdue)
+    elif filters.overdue is False:
+        tickets = tickets.exclude(overdue)
+    if filters.q:
+        tickets = searched(tickets, filters.q)
+    return tickets
+
+
+def searched(tickets: QuerySet[Ticket], words: str) -> QuerySet[Ticket]:
+    """The desk's full-text search when it is installed, else the subject contains the words."""
+    try:
+        search = getattr(importlib.import_module("answerdesk.desk.search"), "search_tickets", None)
+    except ImportError:
+        search = None
+    if search is None:
+        return tickets.filter(subject__icontains=words)
+    found = search(words, tickets)
+    if isinstance(found, QuerySet):
+        return found
+    return tickets.filter(pk__in=[t.pk for t in found])
+
+
+@router.get("/{ticket_id}", response={200: TicketDetailOut, **ERRORS}, summary="Read a ticket")
+def get_ticket(request: HttpRequest, ticket_id: TicketId) -> TicketDetailOut:
+    ticket = access_ticket_by_id(caller(request), ticket_id)
+    return TicketDetailOut.with_asks(ticket, actions.open_asks(ticket))
+
+
+@router.patch(
+    "/{ticket_id}",
+    response={200: TicketDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Change a ticket's status, priority, assignee, kind or language",
+)
+def update_ticket(request: HttpRequest, ticket_id: TicketId, changes: TicketPatch) -> Any:
+    user = caller(request)
+    ticket = access_ticket_by_id(user, ticket_id)
+    sent = changes.model_fields_set
+    assignee = _assignee(ticket, user, changes.assignee) if "assignee" in sent else None
+    corrected = {
+        name: getattr(changes, name)
+        for name in ("kind", "language")
+        if name in sent and getattr(changes, name) is not None
+    }
+    opener = _first_inbound(ticket) if corrected else None
+    if corrected and opener is None:
+        raise HttpError(409, "the ticket has no customer message to correct")
+    with transaction.atomic():
+        if "assignee" in sent:
+            actions.assign(ticket, assignee, by=user)
+        if changes.status is not None:
+            actions.set_status(ticket, changes.status, by=user)
+        if changes.priority is not None:
+            actions.set_priority(ticket, changes.priority, by=user)
+        if opener is not None:
+            correct(opener, by=user, **corrected)
+    ticket = access_ticket_by_id(user, ticket.pk)
+    return TicketDetailOut.with_asks(ticket, actions.open_asks(ticket))
+
+
+def _assignee(
+    ticket: Ticket, user: AbstractBaseUser, assignee_id: int | None
+) -> AbstractBaseUser | None:
+    """Who the ticket goes to. Agents may take a ticket, or put back one of their own;
+    giving a ticket to someone else is for supervisors and admins."""
+    unchanged = assignee_id == ticket.assignee_id
+    taken = assignee_id == user.pk
+    released = assignee_id is None and ticket.assignee_id == user.pk
+    if not (unchanged or taken or released or is_supervisor(user)):
+        raise HttpError(403, "only supervisors and admins may assign a ticket to someone else")
+    if assignee_id is None:
+        return None
+    found: AbstractBaseUser | None = assignable_agents().filter(pk=assignee_id).first()
+    if found is None:
+        raise HttpError(400, f"user {assignee_id} is not a member of the desk staff")
+    return found
+
+
+def _first_inbound(ticket: Ticket) -> Message | None:
+    return ticket.messages.filter(direction=Message.Direction.INBOUND).order_by("pk").first()
+
+
+@router.post(
+    "/{ticket_id}/merge",
+    response={200: TicketDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Merge this ticket into another; returns the ticket that goes on",
+)
+def merge_ticket(request: HttpRequest, ticket_id: TicketId, merge: MergeIn) -> Any:
+    user = caller(request)
+    source = access_ticket_by_id(user, ticket_id)
+    if not is_supervisor(user):
+        raise HttpError(403, "only supervisors and admins may merge tickets")
+    target = access_ticket_by_id(user, merge.into)
+    if source.pk == target.pk:
+        raise HttpError(400, "a ticket cannot be merged into itself")
+    try:
+        actions.merge(source, target, by=user)
+    except actions.ActionError as error:
+        raise HttpError(409, str(error)) from None
+    target = access_ticket_by_id(user, target.pk)
+    return TicketDetailOut.with_asks(target, actions.open_asks(target))
