@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "answerdesk.desk.preferences.DeskMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -96,10 +97,16 @@ TIME_ZONE = os.environ.get("ANSWERDESK_TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True
 
+LOGIN_URL = "desk:login"
+LOGIN_REDIRECT_URL = "desk:home"
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-# Served by whitenoise from the app directories, so `serve` needs no collectstatic step.
+# Served by whitenoise from the app directories, so `serve` needs no collectstatic step
+# (whitenoise still wants the collected directory to exist).
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 LOGGING = {
     "version": 1,

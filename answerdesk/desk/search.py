@@ -300,13 +300,13 @@ def _pg_text(query: str) -> tuple[Q, Func] | None:
     tsquery_sql, params = tsquery
     columns = {c: F(c) for c in _COLUMNS}
     matches = _SQL(f"{_PG_DOCUMENT} @@ {tsquery_sql}", params, BooleanField(), **columns)
-    matching = Message.objects.filter(Q(matches)).values("ticket_id")
+    matching = Message.objects.filter(matches).values("ticket_id")
     # One map, ticket id -> best rank, computed once (an InitPlan) and looked up per ticket;
     # a subquery per ticket would compute to_tsvector again for each of its messages.
     document = _PG_DOCUMENT.format(**{c: c for c in _COLUMNS})
     ranks = (
         "(SELECT jsonb_object_agg(s.ticket_id::text, s.rank) FROM ("
-        f"SELECT ticket_id, max(ts_rank({document}, {tsquery_sql})) AS rank"
+        f"SELECT ticket_id, max(ts_rank({document}, {tsquery_sql}, 1)) AS rank"
         f" FROM tickets_message WHERE {document} @@ {tsquery_sql} GROUP BY ticket_id) s)"
     )
     rank = _SQL(

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from answerdesk.learning.actions import correct
 from answerdesk.mail.models import OutboundMessage, SupportAddress
 from answerdesk.mail.outbound import compose
 from answerdesk.nlp.completeness import CompletenessModel, ReplyCheck
@@ -360,3 +361,24 @@ def ticket_number(reference: str) -> int | None:
 
 def is_open(ticket: Ticket) -> bool:
     return ticket.status in _OPEN
+
+
+def correct_ticket(
+    ticket: Ticket,
+    *,
+    by: AbstractBaseUser,
+    kind: str | None = None,
+    language: str | None = None,
+    now: dt.datetime | None = None,
+) -> bool:
+    """The agent says what the ticket is: corrected on the message that opened it, so the
+    models learn from it (answerdesk.learning), and on the ticket. False if no change."""
+    first = (
+        ticket.messages.filter(direction=Message.Direction.INBOUND).order_by("sent_at", "pk").first()
+    )
+    if first is None:
+        raise ActionError("the ticket has no customer message to correct")
+    corrections = correct(first, by=by, kind=kind, language=language, at=now)
+    if corrections:
+        ticket.refresh_from_db(fields=["kind", "language"])
+    return bool(corrections)

@@ -240,3 +240,21 @@ def merged(
         data={"source": source.pk, "target": target.pk},
         created_at=at,
     )
+
+
+def sla_breached(
+    ticket: Ticket, *, due_at: dt.datetime, at: dt.datetime, old_priority: int | None = None
+) -> TicketEvent:
+    """The first-response target passed with no answer (answerdesk.sla escalated it)."""
+    data: dict[str, object] = {"due_at": due_at.isoformat()}
+    if old_priority is not None:
+        data["priority"] = {"from": old_priority, "to": ticket.priority}
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.SLA_BREACHED,
+        actor_label="sla",
+        reason="no first response by the target",
+        data=data,
+        created_at=at,
+    )

@@ -1,0 +1,157 @@
+"""The inbox views (mine, unassigned, due soon, overdue...), their counts, filters and order.
+
+Every view works inside the tickets the user may see (answerdesk.tickets.access), so the
+counts never reveal tickets out of reach. Counts cover open work only (new, open and
+waiting tickets), which an index on status serves however many tickets were solved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from answerdesk.tickets.models import Ticket
+
+OPEN = (Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.WAITING)
+# Still waiting for an agent: a ticket waiting on the customer has no clock running.
+AWAITING_AGENT = (Ticket.Status.NEW, Ticket.Status.OPEN)
+DUE_SOON = dt.timedelta(hours=4)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    slug: str
+    label: StrOrPromise
+    condition: Callable[[Any, dt.datetime], Q]
+
+
+def _mine(user: Any, now: dt.datetime) -> Q:
+    return Q(assignee_id=user.pk, status__in=OPEN)
+
+
+def _unassigned(user: Any, now: dt.datetime) -> Q:
+    return Q(assignee__isnull=True, status__in=OPEN)
+
+
+def _open(user: Any, now: dt.datetime) -> Q:
+    return Q(status__in=OPEN)
+
+
+def _due_soon(user: Any, now: dt.datetime) -> Q:
+    return Q(
+        status__in=AWAITING_AGENT,
+        first_response_at__isnull=True,
+        due_at__gte=now,
+        due_at__lt=now + DUE_SOON,
+    )
+
+
+def _overdue(user: Any, now: dt.datetime) -> Q:
+    return Q(status__in=AWAITING_AGENT, first_response_at__isnull=True, due_at__lt=now)
+
+
+def _waiting(user: Any, now: dt.datetime) -> Q:
+    return Q(status=Ticket.Status.WAITING)
+
+
+def _solved(user: Any, now: dt.datetime) -> Q:
+    return Q(status__in=(Ticket.Status.SOLVED, Ticket.Status.CLOSED))
+
+
+VIEWS: Mapping[str, View] = {
+    v.slug: v
+    for v in (
+        View("mine", _("Mine"), _mine),
+        View("unassigned", _("Unassigned"), _unassigned),
+        View("open", _("All open"), _open),
+        View("due_soon", _("Due soon"), _due_soon),
+        View("overdue", _("Overdue"), _overdue),
+        View("waiting", _("Waiting on customer"), _waiting),
+        View("solved", _("Solved and closed"), _solved),
+    )
+}
+COUNTED = ("mine", "unassigned", "open", "due_soon", "overdue", "waiting")
+
+SORTS: Mapping[str, tuple[StrOrPromise, tuple[Any, ...]]] = {
+    # Most urgent first: what falls due soonest, then the highest priority.
+    "due": (_("Due first"), (F("due_at").asc(nulls_last=True), "-priority", "pk")),
+    "priority": (_("Priority"), ("-priority", F("due_at").asc(nulls_last=True), "pk")),
+    "newest": (_("Newest"), ("-created_at", "-pk")),
+    "oldest": (_("Oldest"), ("created_at", "pk")),
+    "updated": (_("Recently updated"), ("-updated_at", "-pk")),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    kind: str = ""
+    language: str = ""
+    status: str = ""
+    assignee: str = ""  # a user id, or "none"
+    priority: str = ""
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> Filters:
+        def pick(name: str) -> str:
+            return str(query.get(name, ""))[:40]
+
+        return cls(
+            pick("kind"), pick("language"), pick("status"), pick("assignee"), pick("priority")
+        )
+
+    def apply(self, tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+        if self.kind:
+            tickets = tickets.filter(kind=self.kind)
+        if self.language:
+            tickets = tickets.filter(language=self.language)
+        if self.status in Ticket.Status.values:
+            tickets = tickets.filter(status=self.status)
+        if self.assignee == "none":
+            tickets = tickets.filter(assignee__isnull=True)
+        elif self.assignee.isdigit():
+            tickets = tickets.filter(assignee_id=int(self.assignee))
+        if self.priority.isdigit():
+            tickets = tickets.filter(priority=int(self.priority))
+        return tickets
+
+    def as_query(self) -> dict[str, str]:
+        return {name: value for name, value in asdict(self).items() if value}
+
+
+def inbox(
+    visible: QuerySet[Ticket],
+    view: View,
+    filters: Filters,
+    sort: str,
+    user: Any,
+    now: dt.datetime,
+) -> QuerySet[Ticket]:
+    tickets = filters.apply(visible.filter(view.condition(user, now)))
+    order = SORTS.get(sort, SORTS["due"])[1]
+    return tickets.select_related("contact", "assignee").order_by(*order)
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    views: dict[str, int]
+    kinds: list[tuple[str, int]]
+    languages: list[tuple[str, int]]
+
+
+def counts(visible: QuerySet[Ticket], user: Any, now: dt.datetime) -> Counts:
+    """Three queries, however many views: one conditional aggregate, two group-bys."""
+    open_tickets = visible.filter(status__in=OPEN)
+    views = open_tickets.aggregate(
+        **{slug: Count("pk", filter=VIEWS[slug].condition(user, now)) for slug in COUNTED}
+    )
+    kinds = open_tickets.values_list("kind").annotate(n=Count("pk")).order_by("-n", "kind")
+    languages = (
+        open_tickets.values_list("language").annotate(n=Count("pk")).order_by("-n", "language")
+    )
+    return Counts(views, [(k, n) for k, n in kinds], [(lang, n) for lang, n in languages])
