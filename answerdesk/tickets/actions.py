@@ -373,9 +373,8 @@ def correct_ticket(
 ) -> bool:
     """The agent says what the ticket is: corrected on the message that opened it, so the
     models learn from it (answerdesk.learning), and on the ticket. False if no change."""
-    first = (
-        ticket.messages.filter(direction=Message.Direction.INBOUND).order_by("sent_at", "pk").first()
-    )
+    inbound = ticket.messages.filter(direction=Message.Direction.INBOUND)
+    first = inbound.order_by("sent_at", "pk").first()
     if first is None:
         raise ActionError("the ticket has no customer message to correct")
     corrections = correct(first, by=by, kind=kind, language=language, at=now)

@@ -182,7 +182,8 @@ def test_notes_assignment_status_correction_and_merge_are_on_the_timeline(
         3,
         "complaint",
     )
-    assert second.merged_into == first and second.status == Ticket.Status.CLOSED
+    assert second.merged_into == first
+    assert second.status == Ticket.Status.CLOSED
     assert first.messages.filter(message_id="b@x.fr").exists()
     kinds = set(first.events.values_list("kind", flat=True))
     assert {"note_added", "assigned", "status_changed", "priority_changed", "merged"} <= kinds
