@@ -40,7 +40,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import OrderBy, RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 
 from answerdesk.tickets.models import Message, Ticket
@@ -355,11 +355,18 @@ def search_tickets(query: str, within: QuerySet[Ticket]) -> QuerySet[Ticket]:
         rank = text[1]
     if not tiers and text is None:
         return within.none()
+    # No constant in ORDER BY: PostgreSQL and SQLite read "ORDER BY 2" as a column number.
+    order: list[str | OrderBy] = [
+        *(["search_tier"] if tiers else []),
+        *([F("search_rank").desc(nulls_last=True)] if text else []),
+        "-created_at",
+        "-pk",
+    ]
     return (
         within.filter(found)
         .annotate(
             search_tier=Case(*tiers, default=Value(2), output_field=IntegerField()),
             search_rank=rank,
         )
-        .order_by("search_tier", F("search_rank").desc(nulls_last=True), "-created_at", "-pk")
+        .order_by(*order)
     )
