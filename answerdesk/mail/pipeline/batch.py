@@ -41,6 +41,7 @@ from answerdesk.mail.pipeline.prepared import (
     MESSAGE_COLUMNS,
     PreparedMessage,
 )
+from answerdesk.sla.actions import SlaRules
 from answerdesk.tickets import events
 from answerdesk.tickets.models import (
     Attachment,
@@ -86,6 +87,7 @@ class WriteBatch:
     ack_policy: AckPolicy = field(default_factory=AckPolicy)
     our_addresses: frozenset[str] = frozenset()
     router: Router | None = None  # read at the first new ticket of the batch
+    sla: SlaRules | None = None  # likewise
     _acks_by_sender: Counter[str] = field(default_factory=Counter)
     _templates: dict[str, tuple[str, str]] = field(default_factory=dict)
     _pending_acks: list[PendingAck] = field(default_factory=list)

@@ -10,6 +10,7 @@ from django.conf import settings
 from answerdesk.bulk_rows import build
 from answerdesk.mail.pipeline.batch import WriteBatch
 from answerdesk.mail.pipeline.context import MessageContext
+from answerdesk.sla.actions import current_rules
 from answerdesk.tickets.models import Channel, Ticket, format_reference
 
 
@@ -49,6 +50,8 @@ def thread(ctx: MessageContext, batch: WriteBatch) -> None:
             ctx.ticket, ctx.threading, ctx.matched = ticket, "subject_reference", reference
             ctx.thread_reason = f"the subject names {reference}"
             return
+    if batch.sla is None:
+        batch.sla = current_rules()
     ctx.ticket = build(
         Ticket,
         subject=prepared.subject[:998],
@@ -58,6 +61,8 @@ def thread(ctx: MessageContext, batch: WriteBatch) -> None:
         kind=prepared.kind,
         created_at=min(prepared.date, ctx.raw.received_at),
         updated_at=ctx.raw.received_at,
+        # The first-response clock starts when the message reached us (answerdesk.sla).
+        due_at=batch.sla.due(prepared.kind, Channel.EMAIL, ctx.raw.received_at),
     )
     ctx.ticket_is_new, ctx.threading, ctx.matched = True, "new", ""
     ctx.thread_reason = "; ".join(["no known Message-ID in In-Reply-To or References", *notes])

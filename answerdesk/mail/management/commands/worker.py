@@ -15,8 +15,13 @@ from answerdesk.learning.readers import current_reader
 from answerdesk.mail.actions import do_process_pending
 from answerdesk.mail.outbound import SmtpTransport, Transport, deliver_due
 from answerdesk.nlp.warm_up import load_all
+from answerdesk.sla.actions import escalate_overdue
 
 logger = logging.getLogger(__name__)
+
+# Overdue tickets are looked for at most this often: a target is in hours, and the query
+# must not run at every poll.
+SLA_EVERY_SECONDS = 60.0
 
 
 def configured_transport() -> Transport | None:
@@ -50,7 +55,11 @@ class Command(BaseCommand):
             logger.warning("no ANSWERDESK_SMTP_HOST: outbound mail stays queued")
         self.stdout.write("worker ready")
         self.stdout.flush()
+        next_sla = time.monotonic()
         while True:
+            if time.monotonic() >= next_sla:
+                next_sla = time.monotonic() + SLA_EVERY_SECONDS
+                escalate_overdue_logged()
             processed = do_process_pending(store=store, limit=options["batch_size"])
             # Right after processing, so an acknowledgement leaves within the same second.
             sent = deliver_due(transport, now=timezone.now()) if transport else {}
@@ -58,3 +67,11 @@ class Command(BaseCommand):
                 return
             if not processed and not sent:
                 time.sleep(options["poll"])
+
+
+def escalate_overdue_logged() -> None:
+    """Escalation must not stop the intake: a failure is logged and tried again later."""
+    try:
+        escalate_overdue(timezone.now())
+    except Exception:
+        logger.exception("escalating overdue tickets failed")
