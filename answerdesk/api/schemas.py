@@ -65,8 +65,12 @@ class TicketQuery(Schema):
     overdue: bool | None = Field(
         None, description="true: new or open, unanswered, and past the first-response target"
     )
-    q: QueryText | None = Field(None, description="words to look for")
-    ordering: Ordering = "due"
+    q: QueryText | None = Field(
+        None, description="words, a reference or an address, searched in every message"
+    )
+    ordering: Ordering | None = Field(
+        None, description="default: best match first with q, else due first"
+    )
     limit: int = Field(25, ge=1, le=100)
     offset: int = Field(0, ge=0, le=1_000_000)
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from answerdesk.api.auth import caller
 from answerdesk.api.schemas import (
@@ -52,7 +50,9 @@ def list_events(request: HttpRequest, ticket_id: TicketId) -> list[EventOut]:
     response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 409: UnansweredOut},
     summary="Reply to the customer; 409 lists the asks the reply leaves unanswered",
 )
-def send_reply(request: HttpRequest, ticket_id: TicketId, reply: ReplyIn) -> Any:
+def send_reply(
+    request: HttpRequest, ticket_id: TicketId, reply: ReplyIn
+) -> Status[MessageOut | UnansweredOut]:
     user = caller(request)
     ticket = access_ticket_by_id(user, ticket_id)
     try:
@@ -64,12 +64,15 @@ def send_reply(request: HttpRequest, ticket_id: TicketId, reply: ReplyIn) -> Any
             status=reply.status,
         )
     except actions.UnansweredAsks as stopped:
-        return 409, UnansweredOut(
-            detail=f"{stopped}: send again with confirm_unanswered true to send it anyway",
-            unanswered=[OpenAskOut.of(a) for a in stopped.asks],
-            check=CheckReplyOut(**as_json(stopped.check)),
+        return Status(
+            409,
+            UnansweredOut(
+                detail=f"{stopped}: send again with confirm_unanswered true to send it anyway",
+                unanswered=[OpenAskOut.of(a) for a in stopped.asks],
+                check=CheckReplyOut(**as_json(stopped.check)),
+            ),
         )
-    return 201, MessageOut.of(message)
+    return Status(201, MessageOut.of(message))
 
 
 @router.post(
@@ -77,7 +80,7 @@ def send_reply(request: HttpRequest, ticket_id: TicketId, reply: ReplyIn) -> Any
     response={201: MessageOut, 400: ErrorOut, 404: ErrorOut},
     summary="Add an internal note, which the customer never sees",
 )
-def add_note(request: HttpRequest, ticket_id: TicketId, note: NoteIn) -> Any:
+def add_note(request: HttpRequest, ticket_id: TicketId, note: NoteIn) -> Status[MessageOut]:
     user = caller(request)
     ticket = access_ticket_by_id(user, ticket_id)
-    return 201, MessageOut.of(actions.add_note(ticket, author=user, body=note.body))
+    return Status(201, MessageOut.of(actions.add_note(ticket, author=user, body=note.body)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -25,6 +24,7 @@ from answerdesk.api.schemas import (
     TicketPatch,
     TicketQuery,
 )
+from answerdesk.desk.search import search_tickets
 from answerdesk.learning.actions import correct
 from answerdesk.tickets import actions
 from answerdesk.tickets.access import (
@@ -56,11 +56,11 @@ ERRORS: dict[int, type[ErrorOut]] = {404: ErrorOut}
 def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> TicketPage:
     user = caller(request)
     tickets = filtered(visible_tickets(user), filters, user, timezone.now())
-    page = (
-        tickets.select_related("contact")
-        .prefetch_related("contact__addresses")
-        .order_by(*ORDERINGS[filters.ordering])[filters.offset : filters.offset + filters.limit]
-    )
+    if filters.ordering is not None or not filters.q:
+        # Without an ordering, search results stay best match first.
+        tickets = tickets.order_by(*ORDERINGS[filters.ordering or "due"])
+    page = tickets.select_related("contact").prefetch_related("contact__addresses")
+    page = page[filters.offset : filters.offset + filters.limit]
     return TicketPage(
         count=tickets.count(),
         limit=filters.limit,
@@ -90,22 +90,8 @@ def filtered(
     elif filters.overdue is False:
         tickets = tickets.exclude(overdue)
     if filters.q:
-        tickets = searched(tickets, filters.q)
+        tickets = search_tickets(filters.q, tickets)
     return tickets
-
-
-def searched(tickets: QuerySet[Ticket], words: str) -> QuerySet[Ticket]:
-    """The desk's full-text search when it is installed, else the subject contains the words."""
-    try:
-        search = getattr(importlib.import_module("answerdesk.desk.search"), "search_tickets", None)
-    except ImportError:
-        search = None
-    if search is None:
-        return tickets.filter(subject__icontains=words)
-    found = search(words, tickets)
-    if isinstance(found, QuerySet):
-        return found
-    return tickets.filter(pk__in=[t.pk for t in found])
 
 
 @router.get("/{ticket_id}", response={200: TicketDetailOut, **ERRORS}, summary="Read a ticket")
