@@ -33,7 +33,8 @@ def make_staff(db: None) -> Callable[..., Any]:
         user = get_user_model().objects.create_user(
             username, f"{username}@answerdesk.test", "password", **fields
         )
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: a transactional test before this one flushed the migration's rows.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
         return user
 
     return make

@@ -29,5 +29,8 @@ def download_headers(content_type: str, filename: str) -> tuple[str, bool]:
 def safe_filename(filename: str, fallback: str) -> str:
     """The name as the agent's disk will see it: no directories, controls or reserved marks."""
     name = unicodedata.normalize("NFC", filename).rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    # Format characters (category Cf) include the right-to-left override that shows
+    # "photo\u202egnp.exe" as "photoexe.png".
+    name = "".join("_" if unicodedata.category(c) == "Cf" else c for c in name)
     name = _UNSAFE.sub("_", name).strip(" ._")
     return name[:150] or fallback

@@ -151,3 +151,48 @@ def test_an_agent_answers_both_asks_of_an_overdue_ticket(
     assert "Service client Luminaires" in body
     ticket.refresh_from_db()
     assert ticket.first_response_at is not None
+
+
+HOSTILE_HTML = """<html><body><p>Bonjour, voici ma facture.</p>
+<img src=x onerror="window.__pwned = 'img'">
+<script>window.__pwned = 'script'</script>
+<svg onload="window.__pwned = 'svg'"></svg>
+<a href="javascript:window.__pwned='link'" id="trap">cliquez ici</a>
+<img src="http://127.0.0.1:9/tracker.gif">
+<iframe src="javascript:parent.__pwned='frame'"></iframe>
+</body></html>"""
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_hostile_html_mail_runs_nothing_in_the_desk(live_server, page, make_staff, blob_store):
+    from email.message import EmailMessage
+
+    mail = EmailMessage()
+    mail["From"] = "mallory@example.com"
+    mail["To"] = "support@answerdesk.test"
+    mail["Subject"] = "Facture"
+    mail["Message-ID"] = "<hostile@example.com>"
+    mail.set_content("Bonjour, voici ma facture.")
+    mail.add_alternative(HOSTILE_HTML, subtype="html")
+    do_process(do_accept([("smtp:192.0.2.1", mail.as_bytes())]).pending, store=blob_store)
+    ticket = Ticket.objects.get(subject="Facture")
+    make_staff("supervisor", "sofia")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+
+    page.goto(f"{live_server.url}/desk/login/")
+    page.get_by_label("Username").fill("sofia")
+    page.get_by_label("Password").fill("password")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/desk/tickets/{ticket.pk}/")
+    expect(page.locator(".html-body")).to_contain_text("voici ma facture")
+    expect(page.locator(".blocked-images")).to_be_visible()
+    page.locator(".html-body a", has_text="cliquez ici").click()
+    page.wait_for_timeout(300)
+
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+    assert not [url for url in requests if "tracker.gif" in url]

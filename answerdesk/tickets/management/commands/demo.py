@@ -46,7 +46,11 @@ class Command(BaseCommand):
             if users.filter(username=username).exists():
                 continue
             user = users.create_user(
-                username, f"{username}@demo.answerdesk.test", PASSWORD, first_name=first_name
+                username,
+                f"{username}@demo.answerdesk.test",
+                PASSWORD,
+                first_name=first_name,
+                is_staff=role != "agent",  # the admin's settings pages
             )
             user.groups.add(Group.objects.get(name=role))
             AgentProfile.objects.create(
