@@ -28,7 +28,7 @@ ADMIN_MODELS = {
 
 
 def _permissions(models: dict[str, list[str]]) -> list[Permission]:
-    found = []
+    found: list[Permission] = []
     for app, names in models.items():
         found += Permission.objects.filter(
             content_type__app_label=app, content_type__model__in=names

@@ -179,7 +179,12 @@ def test_hostile_html_mail_runs_nothing_in_the_desk(live_server, page, make_staf
     ticket = Ticket.objects.get(subject="Facture")
     make_staff("supervisor", "sofia")
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def refuse(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", refuse)
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
 

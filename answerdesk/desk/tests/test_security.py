@@ -169,7 +169,9 @@ SAFE_URL = re.compile(r"^(https?:|mailto:|cid:|/desk/|#|$)", re.IGNORECASE)
 def dangers(html: str) -> list[str]:
     """What a browser could run or load from the sanitised HTML, read as a browser would."""
     found = []
-    for node in LexborHTMLParser(html).root.traverse(include_text=False):
+    root = LexborHTMLParser(html).root
+    assert root is not None
+    for node in root.traverse(include_text=False):
         if node.tag not in ALLOWED_TAGS:
             found.append(f"tag {node.tag}")
         for name, value in node.attributes.items():
