@@ -85,11 +85,17 @@ def _canned(ticket: Ticket, agent: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _worth_showing(found: list[ArticleSuggestion], language: str) -> list[ArticleSuggestion]:
+    """Likely articles, in the customer's language first: the agent pastes the answer."""
+    likely = [s for s in found if s.suggestion.score > 0.25]
+    return sorted(likely, key=lambda s: (s.article.language != language, -s.suggestion.score))
+
+
 def ticket_page(ticket: Ticket, agent: Any, *, show_images: bool = False) -> TicketPage:
     asks = open_asks(ticket)
     found = suggest([a.text for a in asks], limit=2) if asks else []
     rows = [
-        AskRow(ask, number, [s for s in suggestions if s.suggestion.score > 0.25])
+        AskRow(ask, number, _worth_showing(suggestions, ticket.language))
         for number, (ask, suggestions) in enumerate(zip(asks, found, strict=True), 1)
     ]
     events = list(ticket.events.select_related("actor").order_by("created_at", "pk"))

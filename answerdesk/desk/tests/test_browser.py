@@ -99,13 +99,16 @@ def test_an_agent_answers_both_asks_of_an_overdue_ticket(
     page.get_by_label("Username").fill("camille")
     page.get_by_label("Password").fill("password")
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("link", name="Overdue").first.click()
+    page.keyboard.press("g")
+    page.keyboard.press("o")  # the keyboard shortcut for the overdue inbox
+    expect(page).to_have_url(f"{live_server.url}/desk/inbox/overdue/")
     row = page.locator("tr.ticket-row", has_text="Ma lampe")
     expect(row).to_contain_text("overdue by")
     page.screenshot(path=screenshots / "inbox.png", full_page=True)
 
-    # 2. Open the ticket: two asks on the checklist.
-    row.get_by_role("link", name="Ma lampe").click()
+    # 2. Open the ticket (j moves to the first row, o opens it): two asks on the checklist.
+    page.keyboard.press("j")
+    page.keyboard.press("o")
     asks = page.locator("[data-ask]")
     expect(asks).to_have_count(2)
 
