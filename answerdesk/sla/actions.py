@@ -114,16 +114,19 @@ def set_due(ticket: Ticket, now: dt.datetime) -> None:
 def recompute_due(ticket: Ticket) -> bool:
     """Recompute the due date after the kind was corrected (its policy may differ).
 
-    Only while no first response was sent: the conditional UPDATE makes sure of it even if
-    a reply goes out at the same moment. Returns whether the due date changed. A ticket
-    escalated already stays escalated.
+    Only while no first response was sent (the conditional UPDATE makes sure of it even if
+    a reply goes out at the same moment), and only for a ticket that has a target: one
+    imported, or made before this app, keeps none. Returns whether the due date changed.
+    A ticket escalated already stays escalated.
     """
-    if ticket.first_response_at is not None:
+    if ticket.first_response_at is not None or ticket.due_at is None:
         return False
     due = first_response_due(ticket.kind, ticket.channel, clock_start(ticket))
     if due == ticket.due_at:
         return False
-    changed = Ticket.objects.filter(pk=ticket.pk, first_response_at__isnull=True).update(due_at=due)
+    changed = Ticket.objects.filter(
+        pk=ticket.pk, first_response_at__isnull=True, due_at__isnull=False
+    ).update(due_at=due)
     if changed:
         ticket.due_at = due
     return bool(changed)

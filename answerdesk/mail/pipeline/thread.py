@@ -8,6 +8,7 @@ from functools import cache
 from django.conf import settings
 
 from answerdesk.bulk_rows import build
+from answerdesk.mail.mail_sources import IMPORT_SOURCE
 from answerdesk.mail.pipeline.batch import WriteBatch
 from answerdesk.mail.pipeline.context import MessageContext
 from answerdesk.sla.actions import current_rules
@@ -50,8 +51,12 @@ def thread(ctx: MessageContext, batch: WriteBatch) -> None:
             ctx.ticket, ctx.threading, ctx.matched = ticket, "subject_reference", reference
             ctx.thread_reason = f"the subject names {reference}"
             return
-    if batch.sla is None:
-        batch.sla = current_rules()
+    due_at = None
+    if not ctx.raw.source.startswith(IMPORT_SOURCE):  # imported mail is old: nobody waits
+        if batch.sla is None:
+            batch.sla = current_rules()
+        # The first-response clock starts when the message reached us (answerdesk.sla).
+        due_at = batch.sla.due(prepared.kind, Channel.EMAIL, ctx.raw.received_at)
     ctx.ticket = build(
         Ticket,
         subject=prepared.subject[:998],
@@ -61,8 +66,7 @@ def thread(ctx: MessageContext, batch: WriteBatch) -> None:
         kind=prepared.kind,
         created_at=min(prepared.date, ctx.raw.received_at),
         updated_at=ctx.raw.received_at,
-        # The first-response clock starts when the message reached us (answerdesk.sla).
-        due_at=batch.sla.due(prepared.kind, Channel.EMAIL, ctx.raw.received_at),
+        due_at=due_at,
     )
     ctx.ticket_is_new, ctx.threading, ctx.matched = True, "new", ""
     ctx.thread_reason = "; ".join(["no known Message-ID in In-Reply-To or References", *notes])

@@ -32,6 +32,7 @@ MONDAY_10 = dt.datetime(2026, 11, 23, 10, tzinfo=PARIS)
 def _paris(settings):
     settings.ANSWERDESK_BUSINESS_TIME_ZONE = "Europe/Paris"
     settings.ANSWERDESK_SLA_DEFAULT_HOURS = 24
+    settings.ANSWERDESK_ACK_ENABLED = False  # these tests are about due dates
 
 
 @pytest.fixture
@@ -91,12 +92,21 @@ def test_a_ticket_opened_by_mail_is_due_by_its_policy_counted_from_its_arrival(b
     SlaPolicy.objects.create(channel=Channel.EMAIL, first_response_hours=2)
     # The Date header says Monday morning; the message reached us on Friday at 17:00.
     accepted = do_accept(
-        [("import:test/1", make_mail(message_id="sla1@example.fr"))], received_at=FRIDAY_17
+        [("smtp:192.0.2.1", make_mail(message_id="sla1@example.fr"))], received_at=FRIDAY_17
     )
 
     do_process(accepted.pending, store=blob_store)
 
     assert Ticket.objects.get().due_at == MONDAY_10
+
+
+def test_imported_mail_opens_tickets_with_no_due_date(blob_store):
+    # Old mail from `answerdesk ingest`: nobody is waiting now, as for acknowledgements.
+    accepted = do_accept([("import:archive.mbox#0", make_mail(message_id="old@example.fr"))])
+
+    do_process(accepted.pending, store=blob_store)
+
+    assert Ticket.objects.get().due_at is None
 
 
 def test_a_batch_reads_the_calendar_once_and_a_reply_keeps_its_tickets_due_date(blob_store):
@@ -106,7 +116,7 @@ def test_a_batch_reads_the_calendar_once_and_a_reply_keeps_its_tickets_due_date(
         make_mail(message_id="re@example.fr", in_reply_to="one@example.fr"),
     ]
     accepted = do_accept(
-        [(f"import:test/{i}", m) for i, m in enumerate(mails)], received_at=FRIDAY_17
+        [(f"smtp:192.0.2.{i}", m) for i, m in enumerate(mails)], received_at=FRIDAY_17
     )
 
     with CaptureQueriesContext(connection) as queries:
@@ -168,3 +178,15 @@ def test_after_the_first_response_the_due_date_no_longer_moves(policies):
     ticket.refresh_from_db()
     assert ticket.due_at == before
     assert not recompute_due(ticket)  # and read with its first response, not even tried
+
+
+def test_a_ticket_with_no_target_gets_none_when_its_kind_is_corrected(policies):
+    ticket = inbound_ticket("technical_problem", FRIDAY_17)
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=None)  # imported, say
+    ticket.refresh_from_db()
+
+    ticket.kind = "complaint"
+
+    assert not recompute_due(ticket)
+    ticket.refresh_from_db()
+    assert ticket.due_at is None

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from answerdesk.desk.models import Notification
 from answerdesk.sla.actions import escalate_overdue
@@ -106,6 +108,34 @@ def test_an_unassigned_ticket_notifies_the_supervisors_and_admins(team):
     escalate_overdue(NOW)
 
     assert Notification.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_at_once_escalate_each_ticket_once(make_staff):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writers take turns at BEGIN IMMEDIATE; the race is PostgreSQL's")
+    make_staff("supervisor", "sofia")
+    for _ in range(30):
+        ticket()
+    start = threading.Barrier(2)
+    counts: list[int] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            counts.append(escalate_overdue(NOW))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+
+    assert sum(counts) == 30
+    assert TicketEvent.objects.filter(kind=TicketEvent.Kind.SLA_BREACHED).count() == 30
+    assert Notification.objects.count() == 30
 
 
 def test_the_command_escalates_and_says_how_many(team):
