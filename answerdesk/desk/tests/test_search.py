@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from answerdesk.blob_store import BlobStore
 from answerdesk.bulk_rows import insert_rows
-from answerdesk.desk.search import SQLITE_TRIGGERS, fts5_query, search_tickets
+from answerdesk.desk import search
+from answerdesk.desk.search import SQLITE_TRIGGERS, add_snippets, fts5_query, search_tickets
 from answerdesk.mail.actions import do_accept, do_process
 from answerdesk.mail.tests.mails import make_mail
 from answerdesk.tickets.access import visible_tickets
@@ -63,21 +64,55 @@ def found(query: str, within=None) -> list[int]:
 
 
 def assert_index_sound() -> None:
-    """FTS5 compares its index with the content (the view over tickets_message)."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    """On SQLite, the FTS5 index holds exactly what a fresh index of the messages would."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO desk_message_search(desk_message_search) VALUES ('integrity-check')"
+        )
+        cursor.execute(
+            "CREATE VIRTUAL TABLE temp.expected USING fts5(subject, new_text, text,"
+            " from_email, from_name, tokenize='unicode61 remove_diacritics 2')"
+        )
+        cursor.execute(
+            "INSERT INTO temp.expected(rowid, subject, new_text, text, from_email, from_name)"
+            " SELECT id, subject, new_text, CASE WHEN new_text <> '' THEN '' ELSE text END,"
+            " from_email, from_name FROM tickets_message"
+        )
+        cursor.execute(
+            "CREATE VIRTUAL TABLE temp.actual_terms"
+            " USING fts5vocab(main, desk_message_search, instance)"
+        )
+        cursor.execute(
+            "CREATE VIRTUAL TABLE temp.expected_terms USING fts5vocab(temp, expected, instance)"
+        )
+        differences = []
+        for first, second in (("actual", "expected"), ("expected", "actual")):
             cursor.execute(
-                "INSERT INTO desk_message_search(desk_message_search, rank)"
-                " VALUES ('integrity-check', 1)"
+                f"SELECT * FROM temp.{first}_terms EXCEPT SELECT * FROM temp.{second}_terms"
             )
+            differences += [(first, *row) for row in cursor.fetchall()]
+        cursor.execute("SELECT count(*) FROM temp.actual_terms")
+        indexed = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT id, ticket_id FROM tickets_message EXCEPT SELECT id, ticket_id"
+            " FROM desk_message_search_ticket UNION ALL SELECT id, ticket_id"
+            " FROM desk_message_search_ticket EXCEPT SELECT id, ticket_id FROM tickets_message"
+        )
+        differences += [("ticket", *row) for row in cursor.fetchall()]
+        for table in ("actual_terms", "expected_terms", "expected"):
+            cursor.execute(f"DROP TABLE temp.{table}")
+    assert differences == []
+    assert indexed > 0
 
 
 def accents_fold() -> bool:
     if connection.vendor != "postgresql":
         return True
     with connection.cursor() as cursor:
-        cursor.execute("SELECT answerdesk_unaccent('reçu')")
-        return bool(cursor.fetchone()[0] == "recu")
+        cursor.execute("SELECT to_tsvector('answerdesk_search', 'reçu')::text")
+        return bool(cursor.fetchone()[0] == "'recu':1")
 
 
 # --- words ---------------------------------------------------------------------------------
@@ -205,6 +240,31 @@ def test_an_address_finds_its_senders_tickets_first():
     assert ranked[2:] == [quoted.pk]
 
 
+# --- snippets ------------------------------------------------------------------------------
+
+
+def test_add_snippets_gives_plain_text_from_each_tickets_best_message():
+    long = ticket("Commande")
+    message(long, "Bonjour. " + "Texte sans rapport. " * 30 + "Le remboursement tarde, hélas.")
+    message(long, "Merci d'avance")
+    short = ticket("Remboursement demandé")
+    message(short, "Voir objet.")
+    other = ticket("Sans rapport")
+    message(other, "Rien")
+
+    page = list(search_tickets("rembours", Ticket.objects.all())[:10])
+    add_snippets("rembours", [*page, other])
+
+    snippets = {t.pk: t.search_snippet for t in [*page, other]}  # type: ignore[attr-defined]
+    assert "remboursement tarde, hélas" in snippets[long.pk]
+    assert "Texte sans rapport. " * 10 not in snippets[long.pk]
+    assert "Remboursement demandé" in snippets[short.pk]
+    assert snippets[other.pk] is None
+    add_snippets('"', page)  # nothing to find: no snippet, no error
+    assert all(t.search_snippet is None for t in page)  # type: ignore[attr-defined]
+    add_snippets("remboursement", [])
+
+
 # --- access --------------------------------------------------------------------------------
 
 
@@ -291,6 +351,17 @@ def test_an_edited_message_is_found_by_its_new_text_only():
     assert_index_sound()
 
 
+def test_messages_moved_by_a_merge_are_found_on_their_new_ticket():
+    source, target = ticket("Doublon"), ticket("Original")
+    message(source, "thermostat en panne")
+    message(target, "chaudière")
+
+    source.messages.update(ticket=target)  # what tickets.actions does on a merge
+
+    assert found("thermostat") == [target.pk]
+    assert_index_sound()
+
+
 def test_deleted_messages_and_tickets_are_no_longer_found():
     kept, gone = ticket("Gardé"), ticket("Parti")
     message(kept, "girafe")
@@ -335,8 +406,24 @@ def test_postgresql_uses_the_gin_index():
             sql, params = search_tickets(query, Ticket.objects.all())[:25].query.sql_with_params()
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert plan.count("Bitmap Index Scan on desk_message_search") == 2, plan
+            # The matching tickets, the count of matching messages and their ranks.
+            assert plan.count("Bitmap Index Scan on desk_message_search") == 3, plan
+            assert "Seq Scan on tickets_message" not in plan, plan
     assert found("numéro 1234") == [busy[1234 % 300].pk]
+
+
+def test_postgresql_ranks_only_up_to_a_number_of_matching_messages(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite ranks every match")
+    in_subject = ticket("Garantie", age_days=2)
+    message(in_subject, "Sous garantie ?")
+    in_text = ticket("Question", age_days=1)
+    message(in_text, "Une question de garantie")
+    assert found("garantie") == [in_subject.pk, in_text.pk]
+
+    monkeypatch.setattr(search, "PG_RANKED_MESSAGES", 1)
+
+    assert found("garantie") == [in_text.pk, in_subject.pk]  # newest first
 
 
 # --- any input -----------------------------------------------------------------------------
