@@ -15,12 +15,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from answerdesk.learning.actions import correct
 from answerdesk.mail.models import OutboundMessage, SupportAddress
 from answerdesk.mail.outbound import compose
 from answerdesk.nlp.completeness import CompletenessModel, ReplyCheck
 from answerdesk.replies.actions import check_reply
+from answerdesk.sla.actions import recompute_due
 from answerdesk.tickets import events
 from answerdesk.tickets.models import AgentProfile, Channel, Message, Ticket
 
@@ -102,7 +104,7 @@ def _customer_address(ticket: Ticket, inbound: Message | None) -> str:
         address = ticket.contact.addresses.order_by("pk").values_list("email", flat=True).first()
         if address:
             return address
-    raise ActionError("the customer has no email address to reply to")
+    raise ActionError(_("the customer has no email address to reply to"))
 
 
 def reply_subject(ticket: Ticket) -> str:
@@ -127,9 +129,9 @@ def signed(body: str, author: AbstractBaseUser) -> str:
 def _clean_body(body: str) -> str:
     body = body.replace("\r\n", "\n").replace("\x00", "").strip()
     if not body:
-        raise ActionError("the reply is empty")
+        raise ActionError(_("the reply is empty"))
     if len(body) > MAX_BODY_CHARS:
-        raise ActionError(f"the reply is longer than {MAX_BODY_CHARS} characters")
+        raise ActionError(_("the reply is longer than %(n)d characters") % {"n": MAX_BODY_CHARS})
     return body
 
 
@@ -269,7 +271,10 @@ def set_status(
     reason: str = "",
 ) -> bool:
     if status not in Ticket.Status.values:
-        raise ActionError(f"unknown status {status!r}: one of {', '.join(Ticket.Status.values)}")
+        raise ActionError(
+            _("unknown status %(status)s: one of %(choices)s")
+            % {"status": repr(status), "choices": ", ".join(Ticket.Status.values)}
+        )
     now = now or timezone.now()
     old = ticket.status
     if old == status:
@@ -291,7 +296,7 @@ def set_priority(
     ticket: Ticket, priority: int, *, by: AbstractBaseUser, now: dt.datetime | None = None
 ) -> bool:
     if priority not in Ticket.Priority.values:
-        raise ActionError(f"unknown priority {priority!r}")
+        raise ActionError(_("unknown priority %(priority)s") % {"priority": repr(priority)})
     now = now or timezone.now()
     old = ticket.priority
     if old == priority:
@@ -315,11 +320,11 @@ def merge(
     """
     now = now or timezone.now()
     if source.pk == target.pk:
-        raise ActionError("a ticket cannot be merged into itself")
+        raise ActionError(_("a ticket cannot be merged into itself"))
     if source.merged_into_id is not None:
-        raise ActionError(f"{source.reference} was already merged")
+        raise ActionError(_("%(ref)s was already merged") % {"ref": source.reference})
     if target.merged_into_id is not None:
-        raise ActionError(f"{target.reference} was merged into another ticket")
+        raise ActionError(_("%(ref)s was merged into another ticket") % {"ref": target.reference})
     source.messages.update(ticket=target)
     source.merged_into, source.updated_at = target, now
     source.save(update_fields=["merged_into", "updated_at"])
@@ -376,8 +381,10 @@ def correct_ticket(
     inbound = ticket.messages.filter(direction=Message.Direction.INBOUND)
     first = inbound.order_by("sent_at", "pk").first()
     if first is None:
-        raise ActionError("the ticket has no customer message to correct")
+        raise ActionError(_("the ticket has no customer message to correct"))
     corrections = correct(first, by=by, kind=kind, language=language, at=now)
     if corrections:
         ticket.refresh_from_db(fields=["kind", "language"])
+        # Another kind may have another first-response target.
+        recompute_due(ticket)
     return bool(corrections)

@@ -244,3 +244,20 @@ def test_preferences_set_the_interface_language_and_time_zone(signed_in):
     )
     page = signed_in.get("/desk/inbox/mine/")
     assert "Tous ouverts" in page.content.decode() or page.wsgi_request.LANGUAGE_CODE == "fr"
+
+
+def test_correcting_the_kind_moves_the_first_response_target(client, make_staff, blob_store):
+    from answerdesk.sla.models import SlaPolicy
+
+    SlaPolicy.objects.create(kind="complaint", first_response_hours=4)
+    client.force_login(make_staff("supervisor", "sofia"))
+    ticket = ingest(blob_store, message_id="a@x.fr")
+    assert ticket.kind != "complaint"
+    before = ticket.due_at
+    assert before is not None
+
+    client.post(f"/desk/tickets/{ticket.pk}/correct/", {"kind": "complaint"})
+
+    ticket.refresh_from_db()
+    assert ticket.kind == "complaint"
+    assert ticket.due_at < before
