@@ -50,7 +50,10 @@ class TicketUpdateForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     kind = forms.ChoiceField(choices=(), required=False)
-    language = forms.ChoiceField(choices=[("", "—"), *((x, x) for x in LANGUAGES)], required=False)
+    language = forms.ChoiceField(
+        choices=[("", "—"), *((x, _("other") if x == "other" else x) for x in LANGUAGES)],
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,8 +1,9 @@
 """App config for the knowledge base."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class KnowledgeConfig(AppConfig):
     name = "answerdesk.knowledge"
-    verbose_name = "Knowledge base"
+    verbose_name = _("Knowledge base")

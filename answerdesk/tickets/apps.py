@@ -1,8 +1,9 @@
 """App config for tickets."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TicketsConfig(AppConfig):
     name = "answerdesk.tickets"
-    verbose_name = "Tickets"
+    verbose_name = _("Tickets")
