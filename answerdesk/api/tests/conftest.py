@@ -26,6 +26,13 @@ COMPLETE = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    """Staff users are made with a password; Django's real hasher (PBKDF2, a million rounds)
+    costs most of a second per user, and these tests are about the API, not passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 class ApiClient:
     """A test client that sends its token and JSON bodies."""
 
