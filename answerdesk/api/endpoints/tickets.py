@@ -49,7 +49,6 @@ ORDERINGS: dict[str, tuple[Any, ...]] = {
     "priority": ("priority", F("due_at").asc(nulls_last=True), "pk"),
     "-priority": ("-priority", F("due_at").asc(nulls_last=True), "pk"),
 }
-ERRORS: dict[int, type[ErrorOut]] = {404: ErrorOut}
 
 
 @router.get("", response=TicketPage, summary="List the tickets the caller may see")
@@ -94,7 +93,7 @@ def filtered(
     return tickets
 
 
-@router.get("/{ticket_id}", response={200: TicketDetailOut, **ERRORS}, summary="Read a ticket")
+@router.get("/{ticket_id}", response={200: TicketDetailOut, 404: ErrorOut}, summary="Read a ticket")
 def get_ticket(request: HttpRequest, ticket_id: TicketId) -> TicketDetailOut:
     ticket = access_ticket_by_id(caller(request), ticket_id)
     return TicketDetailOut.with_asks(ticket, actions.open_asks(ticket))
