@@ -18,6 +18,8 @@ from answerdesk.blob_store import BlobStore
 def _isolated_data(settings: LazySettings, tmp_path: Path) -> None:
     settings.ANSWERDESK_BLOB_DIR = tmp_path / "blobs"
     settings.ANSWERDESK_MODEL_DIR = tmp_path / "models"
+    # A deliberately slow hash costs about a second per user made; tests need no secrecy.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from answerdesk.api.schemas import (
     TicketQuery,
 )
 from answerdesk.desk.search import search_tickets
-from answerdesk.learning.actions import correct
 from answerdesk.tickets import actions
 from answerdesk.tickets.access import (
     access_ticket_by_id,
@@ -125,7 +124,7 @@ def update_ticket(request: HttpRequest, ticket_id: TicketId, changes: TicketPatc
         if changes.priority is not None:
             actions.set_priority(ticket, changes.priority, by=user)
         if opener is not None:
-            correct(opener, by=user, **corrected)
+            actions.correct_ticket(ticket, by=user, **corrected)
     ticket = access_ticket_by_id(user, ticket.pk)
     return TicketDetailOut.with_asks(ticket, actions.open_asks(ticket))
 
