@@ -221,7 +221,9 @@ def words(query: str) -> list[str]:
 def _prefix_word(query: str, found: list[str]) -> str | None:
     """The last word, if it is to match as a prefix: typed last, letters and digits only
     (so it needs no quoting in either query language)."""
-    if not found or query[-1:].isspace():
+    if not found or query[-1:].isspace() or len(query) > MAX_QUERY_CHARS:
+        return None
+    if len(query.split()) > len(found):  # words were dropped: the last one kept is not last
         return None
     last = found[-1]
     return last if len(last) >= MIN_PREFIX_CHARS and last.isalnum() else None

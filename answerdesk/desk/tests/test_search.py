@@ -501,3 +501,5 @@ def test_fts5_terms_are_quoted():
     assert fts5_query("colis remb") == '"colis" "remb" *'
     assert fts5_query("a:b OR") == '"a:b" "OR"'
     assert fts5_query("😀 *") == ""
+    assert fts5_query("remb 😀") == '"remb"'  # the last word typed is not a word
+    assert fts5_query(" ".join(["mot"] * 40)).count('"mot"') == 16
