@@ -11,6 +11,8 @@ class DeskConfig(AppConfig):
 
     def ready(self) -> None:
         from answerdesk.desk.roles import grant_role_permissions
+        from answerdesk.desk.search import ensure_index_after_migrate
 
         # After every app, not only this one: permissions appear app by app.
         post_migrate.connect(grant_role_permissions, dispatch_uid="answerdesk-roles")
+        post_migrate.connect(ensure_index_after_migrate, sender=self)

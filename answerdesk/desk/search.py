@@ -457,3 +457,32 @@ def add_snippets(query: str, tickets: Sequence[Ticket]) -> None:
     for ticket_id, snippet in rows:
         # SQLite: ordered worst first (bm25 is negative), so the best message's wins.
         by_id[ticket_id].search_snippet = snippet  # type: ignore[attr-defined]
+
+
+def ensure_index_after_migrate(using: str = "default", **_: object) -> None:
+    ensure_index(connections[using])
+
+
+def ensure_index(connection: BaseDatabaseWrapper) -> None:
+    """Put the SQLite triggers back if a migration remade tickets_message without them
+    (run after every migrate): a stale index would fail silently, not loudly."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        if "tickets_message" not in tables or "django_migrations" not in tables:
+            return
+        cursor.execute(
+            "SELECT 1 FROM django_migrations WHERE app = 'desk' AND name = '0003_search'"
+        )
+        if cursor.fetchone() is None:
+            return  # not installed yet: the migration will
+        names = list(SQLITE_TRIGGERS)
+        marks = ", ".join("%s" for _ in names)
+        cursor.execute(
+            f"SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+            names,
+        )
+        (present,) = cursor.fetchone()
+    if present != len(names):
+        install_index(connection)

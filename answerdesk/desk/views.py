@@ -36,6 +36,7 @@ from answerdesk.desk.forms import (
 )
 from answerdesk.desk.models import Notification
 from answerdesk.desk.preferences import save_preferences
+from answerdesk.desk.search import add_snippets, search_tickets
 from answerdesk.learning.actions import CorrectionError
 from answerdesk.replies.actions import as_json
 from answerdesk.tickets import actions
@@ -326,12 +327,11 @@ def search(request: HttpRequest) -> HttpResponse:
     filters = inboxes.Filters.from_query(request.GET)
     page = None
     if query.strip():
-        from answerdesk.desk.search import search_tickets
-
         found = search_tickets(query, filters.apply(visible_tickets(request.user)))
         page = Paginator(found.select_related("contact", "assignee"), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
+        add_snippets(query, page.object_list)  # type: ignore[arg-type]
     context = {**_layout(request), "q": query, "page": page, "filters": filters}
     return render(request, "desk/search.html", context)
 

@@ -260,4 +260,17 @@ def test_correcting_the_kind_moves_the_first_response_target(client, make_staff,
 
     ticket.refresh_from_db()
     assert ticket.kind == "complaint"
+    assert ticket.due_at is not None
     assert ticket.due_at < before
+
+
+def test_search_finds_tickets_with_a_snippet_and_respects_access(signed_in, make_staff, blob_store):
+    mine = ingest(blob_store, message_id="a@x.fr", body="Bonjour, ma lampe Opaline grésille.\r\n")
+    hidden = ingest(blob_store, message_id="b@x.fr", sender="b@y.fr", body="Opaline aussi.\r\n")
+    Ticket.objects.filter(pk=hidden.pk).update(assignee=make_staff("agent", "hugo"))
+
+    page = signed_in.get("/desk/search/", {"q": "opaline gresille"})
+
+    assert [t.pk for t in page.context["page"]] == [mine.pk]
+    assert "grésille" in page.content.decode()
+    assert signed_in.get("/desk/search/", {"q": '\x00 AND ("*'}).status_code == 200

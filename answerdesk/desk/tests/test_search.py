@@ -389,6 +389,24 @@ def test_the_triggers_are_in_place_as_search_py_writes_them():
         assert triggers.get(name) == f"CREATE TRIGGER {name} {body}"
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers")
+def test_triggers_dropped_by_a_table_rebuild_come_back_after_migrate():
+    """What a later AlterField on Message does on SQLite: the table is remade, the triggers
+    are gone; the post_migrate hook puts them back and rebuilds the index."""
+    kept = ticket("Radiateur")
+    message(kept, "radiateur bruyant")
+    with connection.cursor() as cursor:
+        for name in SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+    later = message(ticket("Chaudière"), "chaudière froide")  # missed by the index
+
+    search.ensure_index(connection)
+
+    assert found("chaudière") == [later.ticket_id]
+    assert found("radiateur") == [kept.pk]
+    assert_index_sound()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
 def test_postgresql_uses_the_gin_index():
     busy = [ticket(f"Ticket {i}") for i in range(300)]
