@@ -18,11 +18,15 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
+from itertools import chain
 from typing import Any, TypeVar
 
 from django.db import connection, models
 
 ValueAdapter = Callable[[Any], Any]
+# Rows per INSERT on SQLite, within its limit on bound variables (32,766 since 3.32).
+_SQLITE_ROWS = 200
+_SQLITE_VARIABLES = 32_000
 
 
 def _identity(value: Any) -> Any:
@@ -103,12 +107,20 @@ def insert_values(
     quote = connection.ops.quote_name
     column_of = _column_names(model)
     names = [quote(column_of[attname]) for attname in columns]
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(names)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(names)}) VALUES "
+    row_marks = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor != "sqlite":
+            # psycopg pipelines executemany: one round trip for the lot.
+            cursor.executemany(head + row_marks, rows)
+            return
+        # SQLite runs executemany as one statement per row, and the full-text index's
+        # triggers (answerdesk.desk.search) flush their pending entries at the end of each
+        # statement: a few hundred rows per statement cost a fraction of that.
+        per = max(1, min(_SQLITE_ROWS, _SQLITE_VARIABLES // len(columns)))
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            cursor.execute(head + ", ".join([row_marks] * len(chunk)), list(chain(*chunk)))
 
 
 _M = TypeVar("_M", bound=models.Model)
