@@ -110,6 +110,11 @@ class Ticket(models.Model):
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["language", "status"]),
             models.Index(fields=["contact", "created_at"]),
+            # Covers the counts of open tickets per view, kind and language on every desk
+            # page (desk.inbox.counts): no ticket row read (docs/PERFORMANCE.md).
+            models.Index(
+                fields=["status", "assignee", "due_at", "first_response_at", "kind", "language"]
+            ),
         ]
 
     def __str__(self) -> str:
