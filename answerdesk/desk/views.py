@@ -88,10 +88,12 @@ def inbox(request: HttpRequest, view: str = "mine") -> HttpResponse:
     now = timezone.now()
     tickets = inboxes.inbox(visible_tickets(request.user), chosen, filters, sort, request.user, now)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    layout = _layout(request)
     context = {
-        **_layout(request),
+        **layout,
         "view": chosen,
         "page": page,
+        "rows": inboxes.rows(page.object_list, now, layout["kind_labels"]),
         "filters": filters,
         "query": filters.as_query(),
         "sort": sort,
@@ -328,9 +330,9 @@ def search(request: HttpRequest) -> HttpResponse:
     page = None
     if query.strip():
         found = search_tickets(query, filters.apply(visible_tickets(request.user)))
-        page = Paginator(found.select_related("contact", "assignee"), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        # Prefetched for the page's rows only: joined, they would be read for every match.
+        found = found.prefetch_related("contact", "assignee")
+        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
         add_snippets(query, page.object_list)  # type: ignore[arg-type]
     context = {**_layout(request), "q": query, "page": page, "filters": filters}
     return render(request, "desk/search.html", context)
