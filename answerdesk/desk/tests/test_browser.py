@@ -99,6 +99,7 @@ def test_an_agent_answers_both_asks_of_an_overdue_ticket(
     page.get_by_label("Username").fill("camille")
     page.get_by_label("Password").fill("password")
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_selector("html[data-desk-ready=yes]", state="attached")
     page.keyboard.press("g")
     page.keyboard.press("o")  # the keyboard shortcut for the overdue inbox
     expect(page).to_have_url(f"{live_server.url}/desk/inbox/overdue/")
@@ -107,6 +108,7 @@ def test_an_agent_answers_both_asks_of_an_overdue_ticket(
     page.screenshot(path=screenshots / "inbox.png", full_page=True)
 
     # 2. Open the ticket (j moves to the first row, o opens it): two asks on the checklist.
+    page.wait_for_selector("html[data-desk-ready=yes]", state="attached")
     page.keyboard.press("j")
     page.keyboard.press("o")
     asks = page.locator("[data-ask]")
@@ -114,6 +116,7 @@ def test_an_agent_answers_both_asks_of_an_overdue_ticket(
 
     # 3. A reply that answers one ask: the gate flags the other.
     composer = page.locator("#reply-body")
+    page.wait_for_selector("html[data-desk-ready=yes]", state="attached")
     composer.fill(FIRST_ANSWER)
     expect(asks.nth(0).locator("[data-ask-state]")).to_have_text("answered")
     expect(asks.nth(1).locator("[data-ask-state]")).to_have_text("not answered")

@@ -172,4 +172,5 @@ document.addEventListener("DOMContentLoaded", () => {
     const action = keys[event.key];
     if (action) { event.preventDefault(); action(); }
   });
+  document.documentElement.dataset.deskReady = "yes"; // for tests: the shortcuts listen now
 });
