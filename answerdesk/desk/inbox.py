@@ -21,11 +21,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from answerdesk.tickets.models import Ticket
+from answerdesk.tickets.models import AWAITING_AGENT, OPEN_STATUSES, Ticket
 
-OPEN = (Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.WAITING)
-# Still waiting for an agent: a ticket waiting on the customer has no clock running.
-AWAITING_AGENT = (Ticket.Status.NEW, Ticket.Status.OPEN)
 DUE_SOON = dt.timedelta(hours=4)
 
 
@@ -37,15 +34,15 @@ class View:
 
 
 def _mine(user: Any, now: dt.datetime) -> Q:
-    return Q(assignee_id=user.pk, status__in=OPEN)
+    return Q(assignee_id=user.pk, status__in=OPEN_STATUSES)
 
 
 def _unassigned(user: Any, now: dt.datetime) -> Q:
-    return Q(assignee__isnull=True, status__in=OPEN)
+    return Q(assignee__isnull=True, status__in=OPEN_STATUSES)
 
 
 def _open(user: Any, now: dt.datetime) -> Q:
-    return Q(status__in=OPEN)
+    return Q(status__in=OPEN_STATUSES)
 
 
 def _due_soon(user: Any, now: dt.datetime) -> Q:
@@ -157,7 +154,7 @@ def counts(visible: QuerySet[Ticket], user: Any, now: dt.datetime) -> Counts:
     and language, and summed here. An index on (status, assignee, due_at,
     first_response_at, kind, language) covers it: no ticket row is read."""
     rows = (
-        visible.filter(status__in=OPEN)
+        visible.filter(status__in=OPEN_STATUSES)
         .values("kind", "language")
         .annotate(
             n=Count("pk"),

@@ -26,7 +26,6 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
@@ -45,7 +44,7 @@ from django.db.models import (
 from django.db.models.expressions import OrderBy, RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 
-from answerdesk.tickets.models import Message, Ticket
+from answerdesk.tickets.models import Message, Ticket, parse_reference
 
 # Words beyond these are ignored: nobody types them, and each one costs a lookup.
 MAX_WORDS = 16
@@ -194,13 +193,6 @@ def uninstall_index(connection: BaseDatabaseWrapper) -> None:
 # --- reading the query ---------------------------------------------------------------------
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-def _reference(text: str) -> int | None:
-    """The ticket id in "AD-000123", "#123" or "123"."""
-    prefix = re.escape(settings.ANSWERDESK_TICKET_PREFIX)
-    found = re.fullmatch(rf"(?:#|{prefix}-?)?0*(\d{{1,18}})", text, re.IGNORECASE | re.ASCII)
-    return int(found.group(1)) if found else None
 
 
 def words(query: str) -> list[str]:
@@ -364,7 +356,7 @@ def search_tickets(query: str, within: QuerySet[Ticket]) -> QuerySet[Ticket]:
     found = Q(pk__in=[])
     tiers = []
     stripped = query.strip()
-    ticket_id = _reference(stripped)
+    ticket_id = parse_reference(stripped)
     if ticket_id is not None:
         found |= Q(pk=ticket_id)
         tiers.append(When(pk=ticket_id, then=Value(0)))

@@ -45,10 +45,12 @@ from answerdesk.tickets.access import (
     access_ticket_by_id,
     assignable_agents,
     is_supervisor,
+    may_assign,
+    may_merge,
     role_of,
     visible_tickets,
 )
-from answerdesk.tickets.models import AgentProfile, Ticket
+from answerdesk.tickets.models import AgentProfile, Ticket, parse_reference
 
 PAGE_SIZE = 50
 
@@ -124,8 +126,10 @@ def _ticket_page(
     from answerdesk.desk.ticket_page import ticket_page  # loads the suggestion models
 
     page = ticket_page(found, request.user, show_images=request.GET.get("images") == "1")
+    layout = _layout(request)
     context = {
-        **_layout(request),
+        **layout,
+        "clock": inboxes.first_response_clock(found, layout["now"]),
         "page": page,
         "ticket": found,
         "reply": reply,
@@ -195,8 +199,8 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(found)
 
 
-def _assignee(request: HttpRequest, value: str) -> Any:
-    """The user to assign to ("none": nobody). Agents may only take tickets themselves."""
+def _assignee(request: HttpRequest, value: str, current: int | None) -> Any:
+    """The user to assign to ("none": nobody), if this user may (tickets.access.may_assign)."""
     if value in ("", "none"):
         return None
     if not value.isdigit():
@@ -204,7 +208,7 @@ def _assignee(request: HttpRequest, value: str) -> Any:
     agent = assignable_agents().filter(pk=int(value)).first()
     if agent is None:
         raise actions.ActionError(_("Unknown agent."))
-    if agent.pk != request.user.pk and not is_supervisor(request.user):
+    if not may_assign(request.user, current, agent.pk):
         raise actions.ActionError(_("Only a supervisor may assign tickets to someone else."))
     return agent
 
@@ -224,7 +228,8 @@ def update(request: HttpRequest, pk: int) -> HttpResponse:
         if data["priority"] is not None:
             actions.set_priority(found, data["priority"], by=user)  # type: ignore[arg-type]
         if "assignee" in request.POST:
-            actions.assign(found, _assignee(request, data["assignee"]), by=user)  # type: ignore[arg-type]
+            assignee = _assignee(request, data["assignee"], found.assignee_id)
+            actions.assign(found, assignee, by=user)  # type: ignore[arg-type]
     except actions.ActionError as error:
         messages.error(request, str(error))
     return _back(found)
@@ -257,8 +262,11 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     found = access_ticket_by_id(request.user, pk)
+    if not may_merge(request.user):
+        messages.error(request, _("Only a supervisor may merge tickets."))
+        return _back(found)
     form = MergeForm(request.POST)
-    number = actions.ticket_number(form.data.get("into", "")) if form.is_valid() else None
+    number = parse_reference(form.cleaned_data["into"]) if form.is_valid() else None
     if number is None:
         messages.error(request, _("Give the reference of the ticket to merge into."))
         return _back(found)
@@ -288,7 +296,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
     data, user = form.cleaned_data, request.user
     done = 0
     try:
-        assignee = _assignee(request, data["value"]) if data["action"] == "assign" else None
+        # Checked as for an unassigned ticket: an agent sees no one else's.
+        assignee = _assignee(request, data["value"], None) if data["action"] == "assign" else None
         for found in visible_tickets(user).filter(pk__in=data["tickets"]).order_by("pk"):
             if data["action"] == "assign":
                 done += actions.assign(found, assignee, by=user)  # type: ignore[arg-type]

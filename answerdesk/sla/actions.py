@@ -17,10 +17,9 @@ from answerdesk.sla.calendar import BusinessCalendar
 from answerdesk.sla.models import BusinessHours, Holiday, SlaPolicy
 from answerdesk.tickets import events
 from answerdesk.tickets.access import Role, staff_with_role
-from answerdesk.tickets.models import Message, Ticket, TicketEvent
+from answerdesk.tickets.models import AWAITING_AGENT, Message, Ticket, TicketEvent
 
 # A ticket waiting on the customer, solved or closed owes no first response.
-AWAITING_FIRST_RESPONSE = (Ticket.Status.NEW, Ticket.Status.OPEN)
 
 
 def business_time_zone() -> ZoneInfo:
@@ -134,7 +133,7 @@ def recompute_due(ticket: Ticket) -> bool:
 
 def _overdue(now: dt.datetime) -> Q:
     return Q(
-        status__in=AWAITING_FIRST_RESPONSE,
+        status__in=AWAITING_AGENT,
         first_response_at__isnull=True,
         due_at__lt=now,
         escalated_at__isnull=True,

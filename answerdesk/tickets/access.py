@@ -52,6 +52,16 @@ def is_supervisor(user: User) -> bool:
     return role is not None and _RANK[role] >= _RANK[Role.SUPERVISOR]
 
 
+def may_assign(user: User, current: int | None, new: int | None) -> bool:
+    """Agents may take a ticket or put one back in the queue; handing a ticket to someone
+    else is for supervisors and admins."""
+    return new in (current, user.pk, None) or is_supervisor(user)
+
+
+def may_merge(user: User) -> bool:
+    return is_supervisor(user)
+
+
 def visible_tickets(user: User) -> QuerySet[Ticket]:
     """Every ticket this user may see. Views filter and sort within it."""
     role = role_of(user)

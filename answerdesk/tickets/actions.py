@@ -27,7 +27,6 @@ from answerdesk.tickets import events
 from answerdesk.tickets.models import AgentProfile, Channel, Message, Ticket
 
 MAX_BODY_CHARS = 100_000
-_OPEN = (Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.WAITING)
 
 
 class ActionError(ValueError):
@@ -353,19 +352,6 @@ def customer_history(ticket: Ticket, limit: int = 20) -> list[Ticket]:
         return []
     others = Ticket.objects.filter(contact_id=ticket.contact_id).exclude(pk=ticket.pk)
     return list(others.order_by("-created_at", "-pk")[:limit])
-
-
-def ticket_number(reference: str) -> int | None:
-    """The id in "AD-000123", "#123" or "123"."""
-    text = reference.strip().lstrip("#")
-    prefix = f"{settings.ANSWERDESK_TICKET_PREFIX}-".lower()
-    if text.lower().startswith(prefix):
-        text = text[len(prefix) :]
-    return int(text) if text.isdigit() and len(text) <= 12 else None
-
-
-def is_open(ticket: Ticket) -> bool:
-    return ticket.status in _OPEN
 
 
 def correct_ticket(

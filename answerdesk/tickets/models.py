@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -125,9 +127,22 @@ class Ticket(models.Model):
         return format_reference(self.pk)
 
 
+# Open work; and, within it, tickets waiting for an agent (a ticket waiting on the customer
+# has no first-response clock running).
+OPEN_STATUSES = (Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.WAITING)
+AWAITING_AGENT = (Ticket.Status.NEW, Ticket.Status.OPEN)
+
+
 def format_reference(ticket_id: int | None) -> str:
     """AD-000123: what customers quote and what subjects carry (the prefix is a setting)."""
     return f"{settings.ANSWERDESK_TICKET_PREFIX}-{ticket_id or 0:06d}"
+
+
+def parse_reference(text: str) -> int | None:
+    """The ticket id in "AD-000123", "#123" or "123"; None for anything else."""
+    prefix = re.escape(settings.ANSWERDESK_TICKET_PREFIX)
+    found = re.fullmatch(rf"(?:#|{prefix}-?)?0*(\d{{1,18}})", text.strip(), re.I | re.ASCII)
+    return int(found.group(1)) if found else None
 
 
 class Message(models.Model):

@@ -15,9 +15,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q
 
 from answerdesk.nlp.suggest import words
-from answerdesk.tickets.models import AgentProfile, Ticket
+from answerdesk.tickets.models import OPEN_STATUSES, AgentProfile
 
-_OPEN = [Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.WAITING]
 _NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
@@ -45,7 +44,7 @@ class Router:
             .annotate(
                 open_tickets=Count(
                     "user__assigned_tickets",
-                    filter=Q(user__assigned_tickets__status__in=_OPEN),
+                    filter=Q(user__assigned_tickets__status__in=OPEN_STATUSES),
                 )
             )
             # A fixed order, so that a tie goes the same way on every database.

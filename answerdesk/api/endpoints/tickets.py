@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
@@ -24,20 +24,20 @@ from answerdesk.api.schemas import (
     TicketPatch,
     TicketQuery,
 )
+from answerdesk.desk.inbox import VIEWS
 from answerdesk.desk.search import search_tickets
 from answerdesk.tickets import actions
 from answerdesk.tickets.access import (
     access_ticket_by_id,
     assignable_agents,
-    is_supervisor,
+    may_assign,
+    may_merge,
     visible_tickets,
 )
 from answerdesk.tickets.models import Message, Ticket
 
 router = Router(tags=["tickets"])
 
-# As the desk's inbox counts it: waiting for an agent, unanswered, past its target.
-AWAITING_AGENT = (Ticket.Status.NEW, Ticket.Status.OPEN)
 ORDERINGS: dict[str, tuple[Any, ...]] = {
     "due": (F("due_at").asc(nulls_last=True), "-priority", "pk"),
     "-due": (F("due_at").desc(nulls_last=True), "-priority", "-pk"),
@@ -82,7 +82,7 @@ def filtered(
         tickets = tickets.filter(assignee__isnull=True)
     elif filters.assignee is not None:
         tickets = tickets.filter(assignee_id=int(filters.assignee))
-    overdue = Q(status__in=AWAITING_AGENT, first_response_at__isnull=True, due_at__lt=now)
+    overdue = VIEWS["overdue"].condition(user, now)  # as the desk's inbox counts it
     if filters.overdue is True:
         tickets = tickets.filter(overdue)
     elif filters.overdue is False:
@@ -134,10 +134,7 @@ def _assignee(
 ) -> AbstractBaseUser | None:
     """Who the ticket goes to. Agents may take a ticket, or put back one of their own;
     giving a ticket to someone else is for supervisors and admins."""
-    unchanged = assignee_id == ticket.assignee_id
-    taken = assignee_id == user.pk
-    released = assignee_id is None and ticket.assignee_id == user.pk
-    if not (unchanged or taken or released or is_supervisor(user)):
+    if not may_assign(user, ticket.assignee_id, assignee_id):
         raise HttpError(403, "only supervisors and admins may assign a ticket to someone else")
     if assignee_id is None:
         return None
@@ -159,7 +156,7 @@ def _first_inbound(ticket: Ticket) -> Message | None:
 def merge_ticket(request: HttpRequest, ticket_id: TicketId, merge: MergeIn) -> Any:
     user = caller(request)
     source = access_ticket_by_id(user, ticket_id)
-    if not is_supervisor(user):
+    if not may_merge(user):
         raise HttpError(403, "only supervisors and admins may merge tickets")
     target = access_ticket_by_id(user, merge.into)
     if source.pk == target.pk:

@@ -274,3 +274,16 @@ def test_search_finds_tickets_with_a_snippet_and_respects_access(signed_in, make
     assert [t.pk for t in page.context["page"]] == [mine.pk]
     assert "grésille" in page.content.decode()
     assert signed_in.get("/desk/search/", {"q": '\x00 AND ("*'}).status_code == 200
+
+
+def test_only_a_supervisor_merges(signed_in, blob_store):
+    first = ingest(blob_store, message_id="a@x.fr")
+    second = ingest(blob_store, message_id="b@x.fr", subject="Encore moi")
+
+    response = signed_in.post(
+        f"/desk/tickets/{second.pk}/merge/", {"into": first.reference}, follow=True
+    )
+
+    second.refresh_from_db()
+    assert second.merged_into is None
+    assert "Only a supervisor may merge" in response.content.decode()
