@@ -624,7 +624,7 @@ def _facts() -> dict[str, Any]:
     from django.db.models import F
     from django.utils import timezone
 
-    from answerdesk.desk.inbox import OPEN
+    from answerdesk.tickets.models import OPEN_STATUSES as OPEN
     from answerdesk.tickets.models import Ticket
 
     with connection.cursor() as cursor:
@@ -690,9 +690,9 @@ def search_queries(n_tickets: int) -> list[str]:
 
 def ticket_ids(user: Any, count: int = 50) -> list[int]:
     """`count` open tickets this user may see that have asks waiting for an answer."""
-    from answerdesk.desk.inbox import AWAITING_AGENT
     from answerdesk.tickets.access import visible_tickets
     from answerdesk.tickets.actions import open_asks
+    from answerdesk.tickets.models import AWAITING_AGENT
 
     candidates = list(
         visible_tickets(user)
