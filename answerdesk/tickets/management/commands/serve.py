@@ -7,6 +7,9 @@ from typing import Any
 import uvicorn
 from django.core.management.base import BaseCommand, CommandParser
 
+from answerdesk.nlp.completeness import bundled_checker
+from answerdesk.nlp.suggest import bundled_embedder
+
 
 class Command(BaseCommand):
     help = "Serve the web application."
@@ -17,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=1)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["workers"] == 1:
+            # One process serves: load the desk's models now (the FAQ suggestions' encoder
+            # and the completeness model, a few seconds), not on the first ticket opened.
+            bundled_embedder().encode(["Bonjour"])
+            bundled_checker()
         uvicorn.run(
             "answerdesk.asgi:application",
             host=options["host"],
