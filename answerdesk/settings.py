@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "answerdesk.desk",
     "answerdesk.sla",
     "answerdesk.api",
+    "answerdesk.portal",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +61,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "answerdesk.portal.context.site",
             ],
         },
     },
@@ -142,4 +144,6 @@ ANSWERDESK_BUSINESS_TIME_ZONE = os.environ.get("ANSWERDESK_BUSINESS_TIME_ZONE", 
 # Ticket references are PREFIX-000123.
 ANSWERDESK_TICKET_PREFIX = os.environ.get("ANSWERDESK_TICKET_PREFIX", "AD")
 # Where customers reach the public site: links to FAQ articles in acknowledgements.
+# The company the portal speaks for, in its pages and mail.
+ANSWERDESK_SITE_NAME = os.environ.get("ANSWERDESK_SITE_NAME", "answerdesk")
 ANSWERDESK_PUBLIC_URL = os.environ.get("ANSWERDESK_PUBLIC_URL", "http://localhost:8000")

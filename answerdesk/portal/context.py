@@ -1,0 +1,10 @@
+"""What every portal page shows: the company's name."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, str]:
+    return {"site_name": settings.ANSWERDESK_SITE_NAME}
