@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "answerdesk.sla",
     "answerdesk.api",
     "answerdesk.portal",
+    "answerdesk.chat",
 ]
 
 MIDDLEWARE = [
@@ -145,5 +146,47 @@ ANSWERDESK_BUSINESS_TIME_ZONE = os.environ.get("ANSWERDESK_BUSINESS_TIME_ZONE", 
 ANSWERDESK_TICKET_PREFIX = os.environ.get("ANSWERDESK_TICKET_PREFIX", "AD")
 # Where customers reach the public site: links to FAQ articles in acknowledgements.
 # The company the portal speaks for, in its pages and mail.
+# How long the customer's status and survey links work.
+ANSWERDESK_STATUS_LINK_DAYS = int(os.environ.get("ANSWERDESK_STATUS_LINK_DAYS", 90))
+# A satisfaction survey goes to the customer when their ticket is solved.
+ANSWERDESK_SURVEY_ENABLED = os.environ.get("ANSWERDESK_SURVEY_ENABLED", "1") == "1"
+# Portal submissions (contact, callback, directory, status replies) per client address and
+# per email address and hour; the phone region numbers without a country code are read in.
+ANSWERDESK_PORTAL_MAX_PER_HOUR = int(os.environ.get("ANSWERDESK_PORTAL_MAX_PER_HOUR", 10))
+ANSWERDESK_PHONE_REGION = os.environ.get("ANSWERDESK_PHONE_REGION", "FR")
+# Attachments to the contact form: how many, and how large each and together.
+ANSWERDESK_PORTAL_MAX_FILES = int(os.environ.get("ANSWERDESK_PORTAL_MAX_FILES", 3))
+ANSWERDESK_PORTAL_MAX_FILE_BYTES = int(os.environ.get("ANSWERDESK_PORTAL_MAX_FILE_BYTES", 5 * 2**20))
+ANSWERDESK_PORTAL_MAX_TOTAL_BYTES = int(
+    os.environ.get("ANSWERDESK_PORTAL_MAX_TOTAL_BYTES", 10 * 2**20)
+)
 ANSWERDESK_SITE_NAME = os.environ.get("ANSWERDESK_SITE_NAME", "answerdesk")
 ANSWERDESK_PUBLIC_URL = os.environ.get("ANSWERDESK_PUBLIC_URL", "http://localhost:8000")
+
+# --- live chat (answerdesk.chat, docs/chat.md) ---------------------------------------------
+# The channel layer carries chat lines between the processes serving websockets: in memory
+# (one process, zero services) unless Redis is given, as it must be for more than one.
+ANSWERDESK_REDIS_URL = os.environ.get("ANSWERDESK_REDIS_URL", "")
+if ANSWERDESK_REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [ANSWERDESK_REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Other sites whose pages may embed the chat widget ("https://shop.example.com", "*" for
+# any); the site itself (ALLOWED_HOSTS, ANSWERDESK_PUBLIC_URL) always may.
+ANSWERDESK_CHAT_ALLOWED_ORIGINS = [
+    o.strip() for o in os.environ.get("ANSWERDESK_CHAT_ALLOWED_ORIGINS", "").split(",") if o.strip()
+]
+# A chat line's length, and the floods refused: lines per minute per connection and per
+# client address, connections and new chats (or messages left) per client address.
+ANSWERDESK_CHAT_MAX_CHARS = int(os.environ.get("ANSWERDESK_CHAT_MAX_CHARS", 2000))
+ANSWERDESK_CHAT_LINES_PER_MINUTE = int(os.environ.get("ANSWERDESK_CHAT_LINES_PER_MINUTE", 30))
+ANSWERDESK_CHAT_IP_LINES_PER_MINUTE = int(
+    os.environ.get("ANSWERDESK_CHAT_IP_LINES_PER_MINUTE", 120)
+)
+ANSWERDESK_CHAT_IP_CONNECTIONS = int(os.environ.get("ANSWERDESK_CHAT_IP_CONNECTIONS", 20))
+ANSWERDESK_CHAT_IP_CHATS_PER_HOUR = int(os.environ.get("ANSWERDESK_CHAT_IP_CHATS_PER_HOUR", 10))

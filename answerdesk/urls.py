@@ -9,5 +9,7 @@ urlpatterns = [
     path("api/replies/", include("answerdesk.replies.urls")),
     path("api/v1/", include("answerdesk.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("chat/", include("answerdesk.chat.urls")),
+    path("faq/", include("answerdesk.knowledge.urls")),
     path("", include("answerdesk.portal.urls")),
 ]

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from answerdesk.learning.actions import LANGUAGES, known_kinds
+from answerdesk.portal.models import CallbackRequest
+from answerdesk.portal.photos import MAX_UPLOAD_BYTES, PhotoRefused, reencode
 from answerdesk.tickets.actions import MAX_BODY_CHARS
 from answerdesk.tickets.models import Ticket
 
@@ -93,3 +95,53 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices()  # type: ignore[attr-defined]
+
+
+class CallLogForm(forms.Form):
+    callback = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CallbackRequest.Outcome.choices)
+    note = forms.CharField(
+        label=_("Call notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DirectoryEntryForm(forms.Form):
+    listed = forms.BooleanField(label=_("Show me in the public staff directory"), required=False)
+    display_name = forms.CharField(label=_("Name shown"), max_length=100)
+    job_title = forms.CharField(label=_("Job title"), max_length=100, required=False)
+    bio = forms.CharField(
+        label=_("Short bio"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    topics = forms.CharField(
+        label=_("Topics I like to discuss"),
+        max_length=2000,
+        required=False,
+        help_text=_("Separated by commas. Tickets on these topics are routed to you."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages I answer in"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    photo = forms.FileField(label=_("Photo"), required=False)
+    remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
+
+    def clean_photo(self) -> bytes | None:
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        data: bytes = upload.read(MAX_UPLOAD_BYTES + 1)
+        try:
+            reencode(data)  # checked here for the message; the action re-encodes it
+        except PhotoRefused as refused:
+            raise forms.ValidationError(
+                _("This photo cannot be used: %(why)s.") % {"why": refused}
+            ) from refused
+        return data

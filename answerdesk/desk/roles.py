@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group, Permission
 SUPERVISOR_MODELS = {
     "desk": ["cannedreply"],
     "sla": ["slapolicy", "businesshours", "holiday"],
-    "knowledge": ["article"],
+    "knowledge": ["article", "category", "articlefeedback"],
     "tickets": ["agentprofile"],
     "learning": ["category"],
 }

@@ -26,6 +26,7 @@ from answerdesk.desk import inbox as inboxes
 from answerdesk.desk.attachments import download_headers, safe_filename
 from answerdesk.desk.forms import (
     BulkForm,
+    CallLogForm,
     CorrectionForm,
     MergeForm,
     NoteForm,
@@ -38,6 +39,7 @@ from answerdesk.desk.models import Notification
 from answerdesk.desk.preferences import save_preferences
 from answerdesk.desk.search import add_snippets, search_tickets
 from answerdesk.learning.actions import CorrectionError
+from answerdesk.portal.actions import callbacks_for
 from answerdesk.replies.actions import as_json
 from answerdesk.tickets import actions
 from answerdesk.tickets.access import (
@@ -50,7 +52,7 @@ from answerdesk.tickets.access import (
     role_of,
     visible_tickets,
 )
-from answerdesk.tickets.models import AgentProfile, Ticket, parse_reference
+from answerdesk.tickets.models import AgentProfile, SatisfactionRating, Ticket, parse_reference
 
 PAGE_SIZE = 50
 
@@ -140,6 +142,9 @@ def _ticket_page(
         "agents": assignable_agents(),
         "statuses": Ticket.Status.choices,
         "priorities": Ticket.Priority.choices,
+        "callbacks": callbacks_for(found),
+        "call_log": CallLogForm(),
+        "rating": SatisfactionRating.objects.filter(ticket=found).first(),
     }
     return render(request, "desk/ticket.html", context, status=status)
 

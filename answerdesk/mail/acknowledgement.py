@@ -78,7 +78,8 @@ def render(template: str, **values: str) -> str:
 
 # The defaults seeded into AcknowledgementTemplate (editable in the admin). Placeholders:
 # {reference}, {subject}, {promise}, {name} (", Marie" or nothing), {answers} (an FAQ
-# answer for each ask that has a confident one, or nothing).
+# answer for each ask that has a confident one, or nothing), {status_link} (a paragraph
+# with the signed link to the ticket's status page).
 DEFAULT_TEMPLATES = {
     "fr": (
         "[{reference}] Nous avons bien reçu votre message",
@@ -86,7 +87,7 @@ DEFAULT_TEMPLATES = {
         "Nous avons bien reçu votre message « {subject} » et l'avons enregistré sous la "
         "référence {reference}.\n"
         "Un membre de notre équipe vous répondra {promise}.\n\n"
-        "{answers}"
+        "{answers}{status_link}"
         "Pour ajouter une précision, répondez simplement à ce message en gardant la "
         "référence {reference} dans l'objet.\n\n"
         "Ceci est un accusé de réception automatique.\n"
@@ -97,7 +98,7 @@ DEFAULT_TEMPLATES = {
         "Hello{name},\n\n"
         'We have received your message "{subject}" and logged it as {reference}.\n'
         "A member of our team will answer you {promise}.\n\n"
-        "{answers}"
+        "{answers}{status_link}"
         "To add anything, simply reply to this message and keep {reference} in the "
         "subject.\n\n"
         "This is an automatic acknowledgement of receipt.\n"
@@ -118,6 +119,17 @@ _ANSWER_INTRO = {
     "fr": ("Vous demandez : « {ask} »", "Notre FAQ y répond peut-être déjà : {title}"),
     "en": ('You asked: "{ask}"', "This may already answer it: {title}"),
 }
+
+
+_STATUS_LINE = {
+    "fr": "Suivez votre demande et répondez en ligne : {url}",
+    "en": "Follow your request and reply online: {url}",
+}
+
+
+def status_link_block(url: str, language: str) -> str:
+    """The {status_link} paragraph."""
+    return render(_STATUS_LINE.get(language, _STATUS_LINE["en"]), url=url) + "\n\n"
 
 
 def answers_block(answers: Sequence[QuotedAnswer], language: str) -> str:

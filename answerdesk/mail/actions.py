@@ -85,7 +85,7 @@ def do_accept(
 
 def parse_one(raw: RawMessage, data: bytes, store: BlobStore) -> Parsed:
     limit = settings.ANSWERDESK_MAX_MESSAGE_BYTES
-    return parse(data, raw.sha256, raw.received_at, limit, store)
+    return parse(data, raw.sha256, raw.received_at, limit, store, raw.source)
 
 
 def do_process(

@@ -62,9 +62,9 @@ def _worker_store(root: Path) -> BlobStore:
     return BlobStore(root)
 
 
-def _parse_job(job: tuple[bytes, str, dt.datetime, int, Path]) -> Parsed:
-    data, sha256, received_at, limit, blob_root = job
-    return parse(data, sha256, received_at, limit, _worker_store(blob_root))
+def _parse_job(job: tuple[bytes, str, dt.datetime, int, Path, str]) -> Parsed:
+    data, sha256, received_at, limit, blob_root, source = job
+    return parse(data, sha256, received_at, limit, _worker_store(blob_root), source)
 
 
 def _batches(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem]]:
@@ -132,7 +132,7 @@ def _run(
             summary.outcomes += do_process(accepted.pending, store=store)
         else:
             jobs = [
-                (data, raw.sha256, raw.received_at, limit, store.root)
+                (data, raw.sha256, raw.received_at, limit, store.root, raw.source)
                 for raw, data in accepted.pending
             ]
             # Chunks of 16: few enough round trips, small enough to keep both workers fed.

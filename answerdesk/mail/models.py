@@ -79,6 +79,7 @@ class OutboundMessage(models.Model):
     class Kind(models.TextChoices):
         ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
         REPLY = "reply", _("Reply")
+        SURVEY = "survey", _("Satisfaction survey")
 
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="outbound"

@@ -72,6 +72,15 @@ def visible_tickets(user: User) -> QuerySet[Ticket]:
     return Ticket.objects.all()
 
 
+def may_see_assigned(user: User, assignee_id: int | None) -> bool:
+    """The rule of visible_tickets for a ticket already in hand (a live event pushed to the
+    desk): whether this user sees a ticket assigned to `assignee_id` (None: nobody)."""
+    role = role_of(user)
+    if role is None:
+        return False
+    return role is not Role.AGENT or assignee_id is None or assignee_id == user.pk
+
+
 def access_ticket_by_id(user: User, ticket_id: Any) -> Ticket:
     """The ticket, if this user may see it; otherwise 404, as if it did not exist."""
     try:

@@ -25,6 +25,7 @@ from answerdesk.replies.actions import check_reply
 from answerdesk.sla.actions import recompute_due
 from answerdesk.tickets import events
 from answerdesk.tickets.models import AgentProfile, Channel, Message, Ticket
+from answerdesk.tickets.survey import queue_survey, survey_wanted
 
 MAX_BODY_CHARS = 100_000
 
@@ -287,6 +288,13 @@ def set_status(
     events.status_changed(
         ticket, old=old, new=status, reason=reason or "changed by hand", at=now, actor_pk=by.pk
     ).save()
+    if survey_wanted(ticket, old):
+        inbound = _last_inbound(ticket)
+        try:
+            to = _customer_address(ticket, inbound)
+        except ActionError:
+            return True  # a callback with no email: nobody to survey by mail
+        queue_survey(ticket, to=to, mail_from=_our_address(inbound), now=now)
     return True
 
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from answerdesk.mail.models import OutboundMessage
 
 PIPELINE = "mail pipeline"
+SURVEY = "satisfaction survey"
+CUSTOMER = "customer"
 
 
 def ticket_created(ticket: Ticket, message_pk: int, *, reason: str, at: dt.datetime) -> TicketEvent:
@@ -256,5 +258,55 @@ def sla_breached(
         actor_label="sla",
         reason="no first response by the target",
         data=data,
+        created_at=at,
+    )
+
+
+def survey_sent(ticket: Ticket, outbound: OutboundMessage, *, at: dt.datetime) -> TicketEvent:
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.SURVEY_SENT,
+        actor_label=SURVEY,
+        reason="satisfaction survey sent",
+        data={"survey": True, "to": outbound.to_address},
+        created_at=at,
+    )
+
+
+def rated(ticket: Ticket, *, score: int, comment: str, at: dt.datetime) -> TicketEvent:
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.RATED,
+        actor_label=CUSTOMER,
+        reason=f"{score}/5" + (f": {comment[:200]}" if comment else ""),
+        data={"score": score, "comment": comment},
+        created_at=at,
+    )
+
+
+def callback_logged(
+    ticket: Ticket, *, outcome: str, note: str, actor_pk: int, at: dt.datetime
+) -> TicketEvent:
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.CALLBACK_LOGGED,
+        actor_id=actor_pk,
+        reason=outcome + (f": {note[:200]}" if note else ""),
+        data={"outcome": outcome, "note": note},
+        created_at=at,
+    )
+
+
+def links_revoked(ticket: Ticket, *, actor_pk: int, at: dt.datetime) -> TicketEvent:
+    return build(
+        TicketEvent,
+        ticket=ticket,
+        kind=TicketEvent.Kind.LINKS_REVOKED,
+        actor_id=actor_pk,
+        reason="every status and survey link sent so far stops working",
+        data={"version": ticket.status_link_version},
         created_at=at,
     )

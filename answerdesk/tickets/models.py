@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +103,9 @@ class Ticket(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
     )
+    # Signed in the customer's status and survey links; raising it revokes them all
+    # (answerdesk.tickets.status_links).
+    status_link_version = models.PositiveIntegerField(_("status link version"), default=0)
 
     class Meta:
         verbose_name = _("ticket")
@@ -246,6 +250,10 @@ class TicketEvent(models.Model):
         PRIORITY_CHANGED = "priority_changed", _("Priority changed")
         MERGED = "merged", _("Merged")
         SLA_BREACHED = "sla_breached", _("First-response target missed")
+        CALLBACK_LOGGED = "callback_logged", _("Call logged")
+        SURVEY_SENT = "survey_sent", _("Satisfaction survey sent")
+        RATED = "rated", _("Customer rated the answer")
+        LINKS_REVOKED = "links_revoked", _("Status links revoked")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -296,3 +304,22 @@ class AgentProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class SatisfactionRating(models.Model):
+    """The customer's score for a solved ticket, from the survey link; rating again replaces
+    it (the timeline keeps every score given)."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+
+    def __str__(self) -> str:
+        return f"{self.score}/5 on {self.ticket_id}"

@@ -80,11 +80,53 @@ class Router:
         if best is None:
             return None
         _, chosen, why = best
+        return self._take(chosen, [*why, "least recently assigned among equals"], at)
+
+    def choose_person(
+        self,
+        agent_id: int,
+        kind: str,
+        language: str,
+        asks: Sequence[str],
+        subject: str,
+        at: dt.datetime,
+    ) -> Routing | None:
+        """For a message written to one staff member (the staff directory): that person if
+        they are available and under their limit; else the colleague who shares most of
+        their topics; else whoever the usual rules choose."""
+        chosen = next((c for c in self.candidates if c.profile.user_id == agent_id), None)
+        if chosen is not None and chosen.open_tickets < chosen.profile.max_open:
+            return self._take(chosen, ["written to them through the staff directory"], at)
+        wanted = AgentProfile.objects.filter(user_id=agent_id).select_related("user").first()
+        name = wanted.user.get_username() if wanted else f"user {agent_id}"
+        topics = set(words(wanted.topics)) if wanted else set()
+        best: tuple[tuple[int, dt.datetime, int], _Candidate, list[str]] | None = None
+        for candidate in self.candidates:
+            if candidate.open_tickets >= candidate.profile.max_open or not topics:
+                continue
+            shared = sorted(topics & set(words(candidate.profile.topics)))
+            if not shared:
+                continue
+            key = (
+                -len(shared),
+                candidate.profile.last_assigned_at or _NEVER,
+                candidate.open_tickets,
+            )
+            if best is None or key < best[0]:
+                best = (key, candidate, [f"{name} is away; shares topics " + ", ".join(shared[:3])])
+        if best is not None:
+            return self._take(best[1], best[2], at)
+        routing = self.choose(kind, language, asks, subject, at)
+        if routing is None:
+            return None
+        why = f"written to {name}, who is away and has no colleague with the same topics"
+        return Routing(routing.agent, f"{why}; {routing.reason}", routing.profile)
+
+    def _take(self, chosen: _Candidate, why: list[str], at: dt.datetime) -> Routing:
         chosen.open_tickets += 1
         chosen.profile.last_assigned_at = at
         load = f"{chosen.open_tickets - 1} open of {chosen.profile.max_open}"
-        reason = "; ".join([*why, "least recently assigned among equals", load])
-        return Routing(chosen.profile.user, reason, chosen.profile)
+        return Routing(chosen.profile.user, "; ".join([*why, load]), chosen.profile)
 
     @staticmethod
     def record(routing: Routing) -> None:

@@ -28,6 +28,7 @@ from answerdesk.mail.acknowledgement import (
     answers_block,
     promise,
     render,
+    status_link_block,
 )
 from answerdesk.mail.models import (
     AcknowledgementTemplate,
@@ -53,6 +54,7 @@ from answerdesk.tickets.models import (
     TicketEvent,
 )
 from answerdesk.tickets.routing import Router
+from answerdesk.tickets.status_links import status_url
 
 _Row = TypeVar("_Row", Contact, Ticket)
 
@@ -250,6 +252,7 @@ class WriteBatch:
             "promise": promise(self.ack_policy.promise_hours, language),
             "name": f" {prepared.from_name}" if prepared.from_name else "",
             "answers": self._answers(prepared, language),
+            "status_link": status_link_block(status_url(ticket), language),
         }
         subject, body = render(subject_template, **values), render(body_template, **values)
         if values["answers"] and "{answers}" not in body_template:

@@ -8,10 +8,16 @@ from answerdesk.blob_store import BlobStore
 from answerdesk.mail.parsing import parse_message
 from answerdesk.mail.pipeline.context import Quarantine
 from answerdesk.mail.pipeline.prepared import PreparedMessage, prepare
+from answerdesk.mail.portal_facts import PORTAL_HEADER, portal_facts
 
 
 def parse(
-    data: bytes, sha256: str, received_at: dt.datetime, max_bytes: int, store: BlobStore
+    data: bytes,
+    sha256: str,
+    received_at: dt.datetime,
+    max_bytes: int,
+    store: BlobStore,
+    source: str = "",
 ) -> PreparedMessage | Quarantine:
     """Parse one message, or say why it must be quarantined; never raises.
 
@@ -25,6 +31,7 @@ def parse(
         parsed = parse_message(data, received_at)
         for part in parsed.attachments:
             store.put(part.payload, sync=False, sha256=part.sha256)
-        return prepare(parsed, sha256, received_at)
+        facts = portal_facts(source, parsed.header(PORTAL_HEADER))
+        return prepare(parsed, sha256, received_at, portal=facts)
     except Exception as exc:  # the parser is built never to raise; if it does, keep the mail
         return Quarantine(f"parse failed: {type(exc).__name__}: {exc}")

@@ -14,10 +14,11 @@ from typing import Any, NamedTuple
 from answerdesk.bulk_rows import adapt_values
 from answerdesk.learning.readers import current_reader
 from answerdesk.mail.parsing.parsed import ParsedMessage
+from answerdesk.mail.portal_facts import PortalFacts
 from answerdesk.mail.spam import THRESHOLD, spam_score, text_points
 from answerdesk.nlp.spam_text import spam_probability
 from answerdesk.nlp.understanding import Reader, Understanding
-from answerdesk.tickets.models import Attachment, Channel, Message
+from answerdesk.tickets.models import Attachment, Message
 
 # Columns the writer fills in itself: ids, and the rows this one points at.
 MESSAGE_COLUMNS = tuple(
@@ -45,6 +46,8 @@ class PreparedMessage(NamedTuple):
     asks: list[dict[str, Any]]  # see answerdesk.nlp.asks
     spam_score: int  # header points, see answerdesk.mail.spam
     spam_probability: float  # the text classifier's, see answerdesk.nlp.spam_text
+    channel: str  # email, or the portal's channel (answerdesk.mail.portal_facts)
+    agent_id: int | None  # the staff member a portal visitor chose to write to
     message_values: tuple[Any, ...]  # query parameters for MESSAGE_COLUMNS
     attachment_values: list[tuple[Any, ...]]  # for ATTACHMENT_COLUMNS, one per attachment
 
@@ -71,7 +74,9 @@ def prepare(
     raw_sha256: str,
     received_at: dt.datetime,
     reader: Reader | None = None,
+    portal: PortalFacts | None = None,
 ) -> PreparedMessage:
+    portal = portal or PortalFacts()
     sender = parsed.from_
     header_points = spam_score(parsed)
     text_spam = spam_probability(parsed.subject, parsed.new_text or parsed.text)
@@ -82,7 +87,7 @@ def prepare(
     ]
     message = {
         "direction": Message.Direction.INBOUND.value,
-        "channel": Channel.EMAIL.value,
+        "channel": portal.channel,
         "raw_sha256": raw_sha256,
         "message_id": parsed.message_id[:998],
         "in_reply_to": (parsed.in_reply_to[-1] if parsed.in_reply_to else "")[:998],
@@ -138,6 +143,8 @@ def prepare(
         asks=asks,
         spam_score=header_points,
         spam_probability=text_spam,
+        channel=portal.channel,
+        agent_id=portal.agent_id,
         message_values=adapt_values(Message, message, MESSAGE_COLUMNS),
         attachment_values=attachments,
     )

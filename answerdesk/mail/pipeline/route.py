@@ -17,7 +17,11 @@ def route(ctx: MessageContext, batch: WriteBatch) -> None:
         batch.router = Router()
     asks = [str(a["text"]) for a in prepared.asks]
     at = ctx.raw.received_at
-    routing = batch.router.choose(prepared.kind, prepared.language, asks, prepared.subject, at)
+    facts = (prepared.kind, prepared.language, asks, prepared.subject, at)
+    if prepared.agent_id is not None:
+        routing = batch.router.choose_person(prepared.agent_id, *facts)
+    else:
+        routing = batch.router.choose(*facts)
     if routing is None:
         return
     ticket.assignee_id = routing.agent.pk

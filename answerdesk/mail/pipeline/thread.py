@@ -12,7 +12,7 @@ from answerdesk.mail.mail_sources import IMPORT_SOURCE
 from answerdesk.mail.pipeline.batch import WriteBatch
 from answerdesk.mail.pipeline.context import MessageContext
 from answerdesk.sla.actions import current_rules
-from answerdesk.tickets.models import Channel, Ticket, format_reference
+from answerdesk.tickets.models import Ticket, format_reference
 
 
 @cache
@@ -56,12 +56,12 @@ def thread(ctx: MessageContext, batch: WriteBatch) -> None:
         if batch.sla is None:
             batch.sla = current_rules()
         # The first-response clock starts when the message reached us (answerdesk.sla).
-        due_at = batch.sla.due(prepared.kind, Channel.EMAIL, ctx.raw.received_at)
+        due_at = batch.sla.due(prepared.kind, prepared.channel, ctx.raw.received_at)
     ctx.ticket = build(
         Ticket,
         subject=prepared.subject[:998],
         contact=ctx.contact,
-        channel=Channel.EMAIL,
+        channel=prepared.channel,
         language=prepared.language,
         kind=prepared.kind,
         created_at=min(prepared.date, ctx.raw.received_at),
