@@ -255,8 +255,7 @@ def do_agent_line(
     Ticket.objects.filter(pk=ticket.pk).update(
         updated_at=now, first_response_at=ticket.first_response_at
     )
-    reply.author = agent
-    return line_payload(reply, chat.pk, ref), taken
+    return line_payload(reply, chat.pk, ref, author=agent), taken
 
 
 @transaction.atomic

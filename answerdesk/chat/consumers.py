@@ -162,7 +162,9 @@ class VisitorConsumer(_ChatSocket):
     async def _bind(self, chat_pk: int) -> None:
         self.chat_pk = chat_pk
         await self.channel_layer.group_add(chat_group(chat_pk), self.channel_name)
-        arrived = await _db(presence.do_register_visitor, self.channel_name, chat_pk, timezone.now())
+        arrived = await _db(
+            presence.do_register_visitor, self.channel_name, chat_pk, timezone.now()
+        )
         if arrived:
             await self._listed(chat_pk)
 
@@ -181,7 +183,12 @@ class VisitorConsumer(_ChatSocket):
             if self.chat_pk is not None:
                 await self.broadcast(
                     chat_group(self.chat_pk),
-                    {"type": "chat.typing", "chat": self.chat_pk, "from": "visitor", "on": frame.on},
+                    {
+                        "type": "chat.typing",
+                        "chat": self.chat_pk,
+                        "from": "visitor",
+                        "on": frame.on,
+                    },
                 )
         elif isinstance(frame, Hello):
             await self.hello(frame)
@@ -370,17 +377,24 @@ class AgentConsumer(_ChatSocket):
                 name = payloads.display_name(self.user)
                 await self.broadcast(
                     chat_group(chat_pk),
-                    {"type": "chat.typing", "chat": chat_pk, "from": "agent", "on": frame.on,
-                     "name": name},
+                    {
+                        "type": "chat.typing",
+                        "chat": chat_pk,
+                        "from": "agent",
+                        "on": frame.on,
+                        "name": name,
+                    },
                 )
             return
         chat = await _db(check_agent_chat, self.user, chat_pk)
         if isinstance(frame, Line):
-            line, taken = await _db(actions.do_agent_line, chat, self.user, frame.text, ref=frame.ref)
+            line, taken = await _db(
+                actions.do_agent_line, chat, self.user, frame.text, ref=frame.ref
+            )
             await self._follow(chat_pk)
-            await self.broadcast(chat_group(chat_pk), {"type": "chat.line", "line": line})
-            if taken:
+            if taken:  # the visitor hears who joined, then what they say
                 await self._taken(chat_pk)
+            await self.broadcast(chat_group(chat_pk), {"type": "chat.line", "line": line})
         elif isinstance(frame, ChatAction) and frame.action == "open":
             await self._follow(chat_pk)
             opened = await _db(payloads.agent_chat, chat, timezone.now())
@@ -389,14 +403,19 @@ class AgentConsumer(_ChatSocket):
             if await _db(actions.do_take, chat, self.user):
                 await self._follow(chat_pk)
                 await self._taken(chat_pk)
-        elif isinstance(frame, ChatAction) and frame.action == "end":
-            if await _db(actions.do_end, chat, by=self.user):
-                await self.broadcast(chat_group(chat_pk), {"type": "chat.ended", "chat": chat_pk})
-                await self._listed(chat_pk)
+        elif (
+            isinstance(frame, ChatAction)
+            and frame.action == "end"
+            and await _db(actions.do_end, chat, by=self.user)
+        ):
+            await self.broadcast(chat_group(chat_pk), {"type": "chat.ended", "chat": chat_pk})
+            await self._listed(chat_pk)
 
     async def _taken(self, chat_pk: int) -> None:
         name = payloads.display_name(self.user)
-        await self.broadcast(chat_group(chat_pk), {"type": "chat.joined", "chat": chat_pk, "name": name})
+        await self.broadcast(
+            chat_group(chat_pk), {"type": "chat.joined", "chat": chat_pk, "name": name}
+        )
         await self._listed(chat_pk)
 
     # --- relayed events ---------------------------------------------------------------------
@@ -421,4 +440,3 @@ class AgentConsumer(_ChatSocket):
             # Taken by another agent: gone from this agent's list, and from their screen.
             await self._unfollow(summary["chat"])
             await self.send_json({"type": "unlisted", "chat": summary["chat"]})
-

@@ -165,10 +165,12 @@ def _ref(obj: dict[str, Any]) -> str:
     return one_line(str(ref))[:MAX_REF_CHARS]
 
 
-def _chat(obj: dict[str, Any], *, required: bool) -> int | None:
-    value = obj.get("chat")
-    if value is None and not required:
+def _chat(obj: dict[str, Any], *, agent: bool) -> int | None:
+    """The chat an agent's frame is about. A visitor's socket is bound to the chat whose
+    token it presented: whatever chat id a visitor's frame names is ignored."""
+    if not agent:
         return None
+    value = obj.get("chat")
     # bool is an int in Python; true is no chat id.
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
         raise FrameError(ErrorCode.BAD_FIELD, "chat")
@@ -202,13 +204,13 @@ def parse_frame(text: str | None, *, allowed: frozenset[str], max_chars: int, ag
     if kind == "start":
         return Start(_name(obj), _email(obj), _text(obj, "text", max_chars, ref), ref)
     if kind == "message":
-        chat = _chat(obj, required=agent)
+        chat = _chat(obj, agent=agent)
         return Line(_text(obj, "text", max_chars, ref), ref, chat)
     if kind == "typing":
-        return Typing(obj.get("on") is True, _chat(obj, required=agent))
+        return Typing(obj.get("on") is True, _chat(obj, agent=agent))
     if kind == "leave_message":
         subject = one_line(_string(obj, "subject", required=False))[:MAX_SUBJECT_CHARS]
         return LeaveMessage(_name(obj), _email(obj), subject, _text(obj, "text", LEAVE_MAX_CHARS))
     if kind == "ping":
         return Ping()
-    return ChatAction(kind, _chat(obj, required=agent))
+    return ChatAction(kind, _chat(obj, agent=agent))

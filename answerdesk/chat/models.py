@@ -76,7 +76,10 @@ class ChatConnection(models.Model):
     class Meta:
         verbose_name = _("chat connection")
         verbose_name_plural = _("chat connections")
-        indexes = [models.Index(fields=["role", "seen_at"]), models.Index(fields=["chat", "seen_at"])]
+        indexes = [
+            models.Index(fields=["role", "seen_at"]),
+            models.Index(fields=["chat", "seen_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.role} {self.channel_name}"

@@ -20,15 +20,20 @@ def display_name(user: AbstractBaseUser | None) -> str:
     return str(getattr(user, "first_name", "") or user.get_username())
 
 
-def line_payload(message: Message, chat_pk: int, ref: str = "") -> dict[str, Any]:
+def line_payload(
+    message: Message, chat_pk: int, ref: str = "", author: AbstractBaseUser | None = None
+) -> dict[str, Any]:
     """A line as both sides receive it (the visitor's consumer drops the asks). `ref` is
-    the sender's own id for it, echoed so its page can mark the line sent."""
+    the sender's own id for it, echoed so its page can mark the line sent; `author`, the
+    agent who wrote it when the caller has them at hand."""
     outbound = message.direction == Message.Direction.OUTBOUND
+    if outbound and author is None:
+        author = message.author
     return {
         "id": message.pk,
         "chat": chat_pk,
         "from": "agent" if outbound else "visitor",
-        "name": display_name(message.author) if outbound else message.from_name,
+        "name": display_name(author) if outbound else message.from_name,
         "text": message.text,
         "at": message.sent_at.isoformat(),
         "asks": [str(a["text"]) for a in message.asks],

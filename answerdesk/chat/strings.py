@@ -21,7 +21,9 @@ def widget_strings() -> dict[str, str]:
         "title": _("Live chat"),
         "close": _("Close"),
         "online": _("An agent is online."),
-        "offline": _("No agent is online right now: leave us a message and we will answer by email."),
+        "offline": _(
+            "No agent is online right now: leave us a message and we will answer by email."
+        ),
         "connecting": _("Connecting…"),
         "disconnected": _("Connection lost. Reconnecting…"),
         "name": _("Your name"),
@@ -83,11 +85,16 @@ def error_text(code: str, language: str = "", limit: int = 0) -> str:
             ErrorCode.EMPTY: _("The message is empty."),
             ErrorCode.BAD_EMAIL: _("Please give a valid email address."),
             "rate_limited": _("You are sending messages too fast. Please wait a moment."),
-            "too_many_chats": _("Too many chats were started from your network. Please try later or write to us by email."),
+            "too_many_chats": _(
+                "Too many chats were started from your network. "
+                "Please try again later, or write to us by email."
+            ),
             "too_many_connections": _("Too many chat windows are open from your network."),
             "no_chat": _("There is no chat here. Start one first."),
             "ended": _("This chat has ended."),
-            "server": _("Something went wrong on our side; your message was not sent. Please try again."),
+            "server": _(
+                "Something went wrong on our side; your message was not sent. Please try again."
+            ),
         }
         if code == ErrorCode.TOO_LONG:
             limit = limit or settings.ANSWERDESK_CHAT_MAX_CHARS

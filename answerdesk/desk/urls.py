@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from answerdesk.desk import portal_views, views
+from answerdesk.desk import chats, portal_views, views
 
 app_name = "desk"
 urlpatterns = [
@@ -29,6 +29,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("preferences/", views.preferences, name="preferences"),
     path("notifications/", views.notifications, name="notifications"),
+    path("chats/", chats.chats, name="chats"),
     path("tickets/<int:pk>/call/", portal_views.log_call, name="log_call"),
     path("tickets/<int:pk>/revoke-links/", portal_views.revoke_links, name="revoke_links"),
     path("profile/", portal_views.directory_entry, name="directory_entry"),

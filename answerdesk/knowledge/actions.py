@@ -172,10 +172,10 @@ class FeedbackSummary:
 
 def feedback_summary(article: Article, latest: int = 50) -> FeedbackSummary:
     counts = article.feedback.aggregate(
-        helpful=Count("id", filter=Q(helpful=True)), unhelpful=Count("id", filter=Q(helpful=False))
+        yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False))
     )
     comments = article.feedback.exclude(comment="").order_by("-created_at", "-pk")[:latest]
-    return FeedbackSummary(counts["helpful"], counts["unhelpful"], list(comments))
+    return FeedbackSummary(counts["yes"], counts["no"], list(comments))
 
 
 # --- loading -------------------------------------------------------------------------------

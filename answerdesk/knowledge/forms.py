@@ -47,6 +47,7 @@ class FeedbackForm(forms.Form):
         label=_("Did this answer your question?"),
         choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
         error_messages={
             "required": _("Choose yes or no."),
             "invalid_choice": _("Choose yes or no."),

@@ -98,3 +98,10 @@ def current_index(embedder: Embedder | None = None) -> PublishedIndex:
     _vectors = reusing.finish()
     _cached = built
     return built
+
+
+def forget() -> None:
+    """Drop this process's index and remembered vectors: the next search builds from
+    scratch (bench/faq_search.py times that)."""
+    global _cached, _vectors
+    _cached, _vectors = None, {}

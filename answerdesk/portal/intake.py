@@ -73,8 +73,9 @@ def support_address() -> str:
 
 
 def _one_line(text: str, limit: int) -> str:
-    """Header-safe: no line breaks or control characters, whatever the visitor typed."""
-    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text).strip()[:limit]
+    """Header-safe: no line breaks or control characters, whatever the visitor typed (C1
+    controls too: str.splitlines, which the email package checks with, breaks at \x85)."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+", " ", text).strip()[:limit]
 
 
 def build_message(submission: Submission, *, to: str, at: dt.datetime) -> tuple[str, bytes]:

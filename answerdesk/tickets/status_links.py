@@ -43,12 +43,12 @@ def survey_url(ticket: Ticket) -> str:
     return settings.ANSWERDESK_PUBLIC_URL.rstrip("/") + path
 
 
-def ticket_for_status(token: str) -> Ticket:
-    return _open(token, _STATUS_SALT)
+def ticket_for_status(token: str, *, max_age: dt.timedelta | None = None) -> Ticket:
+    return _open(token, _STATUS_SALT, max_age)
 
 
-def ticket_for_survey(token: str) -> Ticket:
-    return _open(token, _SURVEY_SALT)
+def ticket_for_survey(token: str, *, max_age: dt.timedelta | None = None) -> Ticket:
+    return _open(token, _SURVEY_SALT, max_age)
 
 
 def revoke_links(ticket: Ticket) -> None:
@@ -62,10 +62,11 @@ def _sign(ticket: Ticket, salt: str) -> str:
     return signer.sign_object({"t": ticket.pk, "v": ticket.status_link_version}, compress=True)
 
 
-def _open(token: str, salt: str) -> Ticket:
+def _open(token: str, salt: str, max_age: dt.timedelta | None) -> Ticket:
     if len(token) > MAX_TOKEN_CHARS:
         raise LinkRefused("forged")
-    max_age = dt.timedelta(days=settings.ANSWERDESK_STATUS_LINK_DAYS)
+    if max_age is None:
+        max_age = dt.timedelta(days=settings.ANSWERDESK_STATUS_LINK_DAYS)
     try:
         values = signing.TimestampSigner(salt=salt).unsign_object(token, max_age=max_age)
     except signing.SignatureExpired as exc:

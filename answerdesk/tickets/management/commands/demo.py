@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from answerdesk.desk.models import CannedReply
 from answerdesk.knowledge.actions import load_articles
+from answerdesk.portal.models import DirectoryEntry
 from answerdesk.tickets.models import AgentProfile, Ticket
 
 DEMO = Path(__file__).resolve().parents[3] / "demo"
@@ -28,6 +29,25 @@ STAFF = [
     ("hugo", "agent", "Hugo", ["technical_problem"], "Hugo\nSupport technique"),
     ("sofia", "supervisor", "Sofia", [], "Sofia\nResponsable du service client"),
 ]
+
+
+# The public staff directory: name shown, job title, bio, the topics they like to discuss.
+DIRECTORY = {
+    "camille": (
+        "Camille Roux",
+        "Conseillère clientèle",
+        "Dix ans de luminaires, du lustre en cristal à la réglette LED. "
+        "Ten years of lighting, from crystal chandeliers to LED strips.",
+        "commandes, livraison, retours, paiement",
+    ),
+    "hugo": (
+        "Hugo Petit",
+        "Support technique",
+        "Électricien de formation : variateurs, ampoules connectées et installation. "
+        "Trained electrician: dimmers, smart bulbs and wiring.",
+        "variateurs, ampoules, installation, garantie",
+    ),
+}
 
 
 class Command(BaseCommand):
@@ -56,6 +76,13 @@ class Command(BaseCommand):
             AgentProfile.objects.create(
                 user=user, kinds=kinds, languages=["fr", "en"], signature=signature
             )
+        for username, (name, title, bio, topics) in DIRECTORY.items():
+            user = users.get(username=username)
+            DirectoryEntry.objects.get_or_create(
+                user=user,
+                defaults={"listed": True, "display_name": name, "job_title": title, "bio": bio},
+            )
+            AgentProfile.objects.filter(user=user, topics="").update(topics=topics)
         load_articles(DEMO_FAQ)
         for row in json.loads(DEMO_CANNED.read_text(encoding="utf-8")):
             CannedReply.objects.get_or_create(
@@ -64,8 +91,9 @@ class Command(BaseCommand):
         # Importing is idempotent, so running the demo twice does not double the tickets.
         call_command("ingest", str(DEMO_CORPUS), no_progress=True, workers=0)
         self._spread_due_dates()
-        url = f"http://127.0.0.1:{options['port']}/desk/"
-        self.stdout.write(f"demo ready: {url} (camille, hugo, sofia or admin; password {PASSWORD})")
+        url = f"http://127.0.0.1:{options['port']}/"
+        self.stdout.write(f"demo ready: the portal at {url}, the desk at {url}desk/")
+        self.stdout.write(f"  (camille, hugo, sofia or admin; password {PASSWORD})")
         if not options["no_serve"]:
             call_command("serve", port=options["port"])
 
