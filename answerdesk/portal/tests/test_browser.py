@@ -17,7 +17,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from answerdesk.desk.tests.test_browser import page, screenshots, sink  # noqa: F401 (fixtures)
 from answerdesk.knowledge.actions import load_articles
 from answerdesk.mail.outbound import SmtpTransport, deliver_due
 from answerdesk.portal.models import CallbackRequest, DirectoryEntry
@@ -124,4 +123,5 @@ def test_the_staff_directory_routes_a_message_to_the_chosen_person(
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_role("heading", name="We have received your message")).to_be_visible()
     ticket = Ticket.objects.get()
-    assert ticket.assignee is not None and ticket.assignee.get_username() == "hugo"
+    assert ticket.assignee is not None
+    assert ticket.assignee.get_username() == "hugo"

@@ -55,7 +55,8 @@ def test_the_customer_replies_from_the_status_page_into_the_same_ticket(ticket: 
     assert response.status_code == 302
     assert Ticket.objects.count() == 1
     reply = ticket.messages.filter(direction=Message.Direction.INBOUND).order_by("pk").last()
-    assert reply is not None and "2e étage" in reply.text
+    assert reply is not None
+    assert "2e étage" in reply.text
     assert reply.from_email == "marie.dupont@example.fr"
 
 
@@ -96,7 +97,8 @@ def test_solving_a_ticket_sends_the_survey_once(
     mail = message_from_bytes(bytes(survey.data), policy=default)
     assert mail["Auto-Submitted"] == "auto-replied"
     body = mail.get_body().get_content()  # type: ignore[union-attr]
-    assert "/survey/" in body and "?score=5" in body
+    assert "/survey/" in body
+    assert "?score=5" in body
     assert "résolue" in body  # in the customer's language
     assert ticket.events.filter(kind=TicketEvent.Kind.SURVEY_SENT).count() == 1
 
@@ -105,7 +107,9 @@ def test_opening_the_survey_records_nothing_sending_it_does(ticket: Ticket) -> N
     url = f"/survey/{survey_token(ticket)}/"
     page = Client().get(url + "?score=4")
     assert page.status_code == 200
-    chosen = re.findall(r'<input type="radio" name="score" value="(\d)"[^>]*checked', page.content.decode())
+    chosen = re.findall(
+        r'<input type="radio" name="score" value="(\d)"[^>]*checked', page.content.decode()
+    )
     assert chosen == ["4"]
     assert not SatisfactionRating.objects.exists()
     Client().post(url, {"score": "4", "comment": "<script>alert(1)</script> rapide"})

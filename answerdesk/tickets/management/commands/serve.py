@@ -7,6 +7,7 @@ from typing import Any
 import uvicorn
 from django.core.management.base import BaseCommand, CommandParser
 
+from answerdesk.learning.readers import current_reader
 from answerdesk.nlp.completeness import bundled_checker
 from answerdesk.nlp.suggest import bundled_embedder
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
             # and the completeness model, a few seconds), not on the first ticket opened.
             bundled_embedder().encode(["Bonjour"])
             bundled_checker()
+            # And the reader chat lines go through (language, kind, asks): the first chat
+            # line would otherwise wait seconds for it.
+            current_reader().read("", "Bonjour, où en est ma commande ?")
         uvicorn.run(
             "answerdesk.asgi:application",
             host=options["host"],
