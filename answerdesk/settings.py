@@ -176,6 +176,15 @@ if ANSWERDESK_REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# With Redis, the cache (the portal's flood counters) is shared by every process too;
+# without it, each process counts on its own (LocMemCache, Django's default).
+if ANSWERDESK_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ANSWERDESK_REDIS_URL,
+        }
+    }
 # Other sites whose pages may embed the chat widget ("https://shop.example.com", "*" for
 # any); the site itself (ALLOWED_HOSTS, ANSWERDESK_PUBLIC_URL) always may.
 ANSWERDESK_CHAT_ALLOWED_ORIGINS = [

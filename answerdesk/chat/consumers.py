@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from answerdesk.chat import actions, payloads, presence
 from answerdesk.chat.access import agent_role, bound_chat, check_agent_chat, find_chat
+from answerdesk.chat.db_thread import in_db_thread
 from answerdesk.chat.error_codes import ChatError
 from answerdesk.chat.frames import (
     AGENT_TYPES,
@@ -39,11 +40,10 @@ from answerdesk.chat.frames import (
 )
 from answerdesk.chat.limits import Bucket, addresses
 from answerdesk.chat.strings import error_text
+from answerdesk.chat.writer import line_writer
 from answerdesk.tickets.access import may_see_assigned, role_of
 
 log = logging.getLogger(__name__)
-P = ParamSpec("P")
-R = TypeVar("R")
 
 AGENTS = "chat.agents"
 VISITORS = "chat.visitors"
@@ -56,9 +56,7 @@ def chat_group(chat_pk: int) -> str:
     return f"chat.{chat_pk}"
 
 
-async def _db(func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Run database work in a worker thread (channels closes stale connections around it)."""
-    return cast(R, await database_sync_to_async(func)(*args, **kwargs))
+_db = in_db_thread  # every database call of the consumers
 
 
 class _ChatSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels has no types
@@ -74,6 +72,15 @@ class _ChatSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels has
         self.lines = Bucket(per_minute=settings.ANSWERDESK_CHAT_LINES_PER_MINUTE, burst=10)
         self.refused = 0
         self.told_at = -1.0
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """As channels' dispatch, without closing old database connections first: that
+        is a trip through the one thread database calls share, for every frame and every
+        relayed line, and every database call here goes through _db (db_thread.py)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"no handler for {message['type']}")
+        await handler(message)
 
     async def send_json(self, payload: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(payload, ensure_ascii=False))
@@ -200,7 +207,7 @@ class VisitorConsumer(_ChatSocket):
             await self.end()
         elif isinstance(frame, Ping):
             if self.chat_pk is not None:
-                await _db(presence.do_touch, self.channel_name, timezone.now())
+                line_writer().touch(self.channel_name)
             await self.send_json({"type": "pong"})
 
     async def hello(self, frame: Hello) -> None:
@@ -258,7 +265,8 @@ class VisitorConsumer(_ChatSocket):
             await self.refuse("rate_limited", frame.ref)
             return
         self.refused = 0
-        line = await _db(actions.do_visitor_line, self.chat_pk, frame.text, ref=frame.ref)
+        pending = actions.PendingLine(self.chat_pk, frame.text, frame.ref, timezone.now())
+        line = (await line_writer().write(pending)).line
         await self.broadcast(chat_group(self.chat_pk), {"type": "chat.line", "line": line})
 
     async def leave_message(self, frame: LeaveMessage) -> None:
@@ -363,7 +371,7 @@ class AgentConsumer(_ChatSocket):
 
     async def handle(self, frame: Frame) -> None:
         if isinstance(frame, Ping):
-            await _db(presence.do_touch, self.channel_name, timezone.now())
+            line_writer().touch(self.channel_name)
             await self.send_json({"type": "pong"})
             return
         chat_pk = getattr(frame, "chat", None)
@@ -386,16 +394,17 @@ class AgentConsumer(_ChatSocket):
                     },
                 )
             return
-        chat = await _db(check_agent_chat, self.user, chat_pk)
         if isinstance(frame, Line):
-            line, taken = await _db(
-                actions.do_agent_line, chat, self.user, frame.text, ref=frame.ref
-            )
+            # Access is checked as the line's batch is written (answerdesk.chat.writer).
+            pending = actions.AgentLine(self.user, chat_pk, frame.text, frame.ref, timezone.now())
+            written = await line_writer().write(pending)
             await self._follow(chat_pk)
-            if taken:  # the visitor hears who joined, then what they say
+            if written.taken:  # the visitor hears who joined, then what they say
                 await self._taken(chat_pk)
-            await self.broadcast(chat_group(chat_pk), {"type": "chat.line", "line": line})
-        elif isinstance(frame, ChatAction) and frame.action == "open":
+            await self.broadcast(chat_group(chat_pk), {"type": "chat.line", "line": written.line})
+            return
+        chat = await _db(check_agent_chat, self.user, chat_pk)
+        if isinstance(frame, ChatAction) and frame.action == "open":
             await self._follow(chat_pk)
             opened = await _db(payloads.agent_chat, chat, timezone.now())
             await self.send_json({"type": "transcript", **opened})

@@ -8,6 +8,7 @@ PRESENCE_TTL belonged to a process that died and no longer counts.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 
@@ -83,8 +84,9 @@ def do_unregister(channel_name: str, now: dt.datetime) -> tuple[str, int | None,
         return row.role, row.chat_id, not visitor_online(row.chat_id, now)
 
 
-def do_touch(channel_name: str, now: dt.datetime) -> None:
-    ChatConnection.objects.filter(channel_name=channel_name).update(seen_at=now)
+def do_touch_many(channel_names: Sequence[str], now: dt.datetime) -> None:
+    if channel_names:
+        ChatConnection.objects.filter(channel_name__in=channel_names).update(seen_at=now)
 
 
 def do_forget_stale(now: dt.datetime) -> int:

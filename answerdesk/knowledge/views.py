@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -32,15 +33,16 @@ VOTES = "faq_feedback"
 REMEMBERED_VOTES = 200
 
 
-def faq_language(request: HttpRequest) -> str:
-    """The FAQ to open for this visitor: in their interface language if there is one."""
+def faq_language() -> str:
+    """The FAQ to open for this visitor: in their interface language (chosen by the
+    language switch or their browser, see LocaleMiddleware), else in the site's."""
     current = (get_language() or "")[:2]
-    return current if current in dict(LANGUAGES) else LANGUAGES[-1][0]
+    return current if current in dict(LANGUAGES) else settings.LANGUAGE_CODE[:2]
 
 
 @require_GET
 def root(request: HttpRequest) -> HttpResponse:
-    return redirect("knowledge:index", language=faq_language(request))
+    return redirect("knowledge:index", language=faq_language())
 
 
 def _other_languages(language: str) -> list[tuple[str, str]]:

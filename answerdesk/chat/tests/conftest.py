@@ -3,7 +3,7 @@ models loaded once, and sockets that speak to the chat's ASGI routes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -24,14 +24,13 @@ def _reader_loaded() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_chat_state(settings: LazySettings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _fresh_chat_state(settings: LazySettings, monkeypatch: pytest.MonkeyPatch) -> None:
     # A new in-memory layer (changing the setting drops the cached one) and new limits.
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     settings.ANSWERDESK_PUBLIC_URL = "http://testserver"
     settings.ANSWERDESK_CHAT_ALLOWED_ORIGINS = ["https://shop.example.com"]
     monkeypatch.setattr(consumers, "addresses", AddressLimits())
-    yield
 
 
 @pytest.fixture

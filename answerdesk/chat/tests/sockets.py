@@ -1,3 +1,5 @@
+# mypy: disable-error-code="no-untyped-call"
+# (asgiref.testing has no type annotations.)
 """Test sockets on the chat's routes, with an Origin, a client address and (for agents) a
 session cookie, plus waiting for a frame of a given type.
 
@@ -45,9 +47,16 @@ class Socket(ApplicationCommunicator):
         super().__init__(websocket_application(), scope)
         self.skipped: list[dict[str, Any]] = []
 
+    async def _input(self, event: dict[str, Any]) -> None:
+        await self.send_input(event)
+
+    async def quiet(self, seconds: float) -> bool:
+        """Whether nothing more arrives for this long."""
+        return bool(await self.receive_nothing(seconds))
+
     async def connect(self, timeout: float = 3) -> tuple[bool, Any]:
         """(True, None) when accepted, (False, close code) when refused."""
-        await self.send_input({"type": "websocket.connect"})
+        await self._input({"type": "websocket.connect"})
         response = await self.receive_output(timeout)
         if response["type"] == "websocket.close":
             return False, response.get("code", 1000)
@@ -61,11 +70,11 @@ class Socket(ApplicationCommunicator):
         return frame
 
     async def disconnect(self, code: int = 1000, timeout: float = 3) -> None:
-        await self.send_input({"type": "websocket.disconnect", "code": code})
+        await self._input({"type": "websocket.disconnect", "code": code})
         await self.wait(timeout)
 
     async def send_frame(self, **frame: Any) -> None:
-        await self.send_input({"type": "websocket.receive", "text": json.dumps(frame)})
+        await self._input({"type": "websocket.receive", "text": json.dumps(frame)})
 
     async def send_raw(self, text: str | None = None, data: bytes | None = None) -> None:
         event: dict[str, Any] = {"type": "websocket.receive"}
@@ -73,7 +82,7 @@ class Socket(ApplicationCommunicator):
             event["text"] = text
         if data is not None:
             event["bytes"] = data
-        await self.send_input(event)
+        await self._input(event)
 
     async def expect(
         self, kind: str, timeout: float = 3, where: Callable[[dict[str, Any]], bool] | None = None

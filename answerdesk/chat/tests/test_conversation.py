@@ -192,7 +192,9 @@ def test_an_agent_ends_an_answered_chat_and_the_ticket_is_solved(camille, agent_
         visitor = Socket()
         await visitor.connect()
         await visitor.hello()
-        await visitor.send_frame(type="start", email="tom@example.com", text="Do you ship to Spain?")
+        await visitor.send_frame(
+            type="start", email="tom@example.com", text="Do you ship to Spain?"
+        )
         chat = (await agent.expect("listed"))["chat"]["chat"]
         await agent.send_frame(type="take", chat=chat)
         await agent.expect("listed")

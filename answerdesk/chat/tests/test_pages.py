@@ -32,7 +32,8 @@ def test_the_widget_script_carries_its_strings_in_english(client):
     assert config["strings"]["open"] == "Chat with us"  # type: ignore[index]
     assert config["maxChars"] == 2000
     # The visitor's words only ever go in as text.
-    assert "innerHTML" not in script and "insertAdjacentHTML" not in script
+    assert "innerHTML" not in script
+    assert "insertAdjacentHTML" not in script
 
 
 @pytest.mark.parametrize("how", ["query", "header"])
@@ -49,7 +50,9 @@ def test_the_widget_script_speaks_french_when_asked(client, how):
 
 
 def test_an_unknown_language_falls_back(client):
-    config = config_of(client.get("/chat/widget.js?lang=xx", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    config = config_of(
+        client.get("/chat/widget.js?lang=xx", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
     assert config["language"] == "en"
 
 
@@ -73,7 +76,7 @@ def test_the_chats_page_is_for_staff(client, make_staff, django_user_model):
     assert "/static/desk/chat.js" in page
     assert 'id="chat-strings" type="application/json"' in page
     assert "Take this chat" in page
-    assert '<script>' not in page.replace('<script id="chat-strings" type="application/json">', "")
+    assert "<script>" not in page.replace('<script id="chat-strings" type="application/json">', "")
 
 
 def test_the_chats_page_in_french(client, make_staff):

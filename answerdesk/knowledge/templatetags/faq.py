@@ -13,9 +13,9 @@ from answerdesk.knowledge.views import faq_language
 register = template.Library()
 
 
-@register.inclusion_tag("knowledge/_home_box.html", takes_context=True)
-def faq_box(context: template.Context) -> dict[str, Any]:
-    language = faq_language(context["request"])
+@register.inclusion_tag("knowledge/_home_box.html")
+def faq_box() -> dict[str, Any]:
+    language = faq_language()
     return {
         "language": language,
         "form": SearchForm(),

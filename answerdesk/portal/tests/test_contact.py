@@ -126,3 +126,27 @@ def test_the_form_and_its_errors_read_in_french() -> None:
     response = client.post("/contact/", posted(**{**CONTACT, "email": "pas une adresse"}))
     assert response.status_code == 400
     assert "adresse" in response.content.decode()
+
+
+def test_the_flood_counters_are_shared_through_redis_when_configured() -> None:
+    """Several web processes count together when the cache is Redis (the Redis on this
+    machine, database 15)."""
+    from django.test import override_settings
+
+    from answerdesk.portal.robots import Limit, Refused
+
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+        }
+    }
+    with override_settings(CACHES=redis):
+        cache.clear()
+        limit = Limit(per_hour=2)
+        limit.hit("ip:192.0.2.7")
+        limit.hit("ip:192.0.2.7")
+        with pytest.raises(Refused):
+            limit.hit("ip:192.0.2.7")
+        limit.hit("ip:192.0.2.8")  # another address counts apart
+        cache.clear()
