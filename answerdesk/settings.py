@@ -166,16 +166,23 @@ ANSWERDESK_PUBLIC_URL = os.environ.get("ANSWERDESK_PUBLIC_URL", "http://localhos
 # --- live chat (answerdesk.chat, docs/chat.md) ---------------------------------------------
 # The channel layer carries chat lines between the processes serving websockets: in memory
 # (one process, zero services) unless Redis is given, as it must be for more than one.
+# A socket's queue holds this many events before the layer drops new ones (the lines are
+# stored all the same): an agent following twenty busy chats needs more than the default 100.
 ANSWERDESK_REDIS_URL = os.environ.get("ANSWERDESK_REDIS_URL", "")
 if ANSWERDESK_REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [ANSWERDESK_REDIS_URL]},
+            "CONFIG": {"hosts": [ANSWERDESK_REDIS_URL], "capacity": 1000},
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "answerdesk.chat.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 1000},
+        }
+    }
 # With Redis, the cache (the portal's flood counters) is shared by every process too;
 # without it, each process counts on its own (LocMemCache, Django's default).
 if ANSWERDESK_REDIS_URL:

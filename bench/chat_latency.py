@@ -98,6 +98,24 @@ print(json.dumps(keys))
     return keys
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system time of a process and its children that were waited for, plus its
+    live children (uvicorn's workers), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(c) for c in children.read_text().split()]
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rpartition(")")[2].split()
+        except FileNotFoundError:
+            continue
+        total += sum(int(x) for x in fields[11:15]) / ticks  # utime stime cutime cstime
+    return total
+
+
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[str]:
     server = subprocess.Popen(
         [str(SCRIPT), "serve", "--port", str(port), "--workers", str(workers)],
@@ -141,7 +159,10 @@ class Run:
     reply_latencies: list[float] = field(default_factory=list)  # agent -> visitor
     errors: list[dict[str, Any]] = field(default_factory=list)
     chats: dict[int, int] = field(default_factory=dict)  # chat -> agent index
-    measuring: bool = False
+    timeline: list[tuple[float, float]] = field(default_factory=list)  # (sent, latency)
+    server_cpu: float = 0.0  # seconds, while the visitors sent
+    client_cpu: float = 0.0
+    load: float = 0.0  # the machine's 1-minute load average, start and end
 
 
 async def agent_loop(index: int, sock: ClientConnection, run: Run, agents: int) -> None:
@@ -161,6 +182,7 @@ async def agent_loop(index: int, sock: ClientConnection, run: Run, agents: int) 
             started = run.sent.pop(ref, None)
             if started is not None:
                 run.latencies.append(now - started)
+                run.timeline.append((started, now - started))
                 seen += 1
                 if seen % 5 == 0:  # one line in five gets an answer
                     reply = f"a{index}-{seen}"
@@ -212,7 +234,9 @@ async def visitor_loop(
     listener.cancel()
 
 
-async def load(port: int, cookies: list[str], visitors: int, seconds: float) -> Run:
+async def load(
+    port: int, cookies: list[str], visitors: int, seconds: float, server_pid: int
+) -> Run:
     run = Run()
     url = f"ws://127.0.0.1:{port}"
     origin = Origin(f"http://127.0.0.1:{port}")
@@ -261,7 +285,11 @@ async def load(port: int, cookies: list[str], visitors: int, seconds: float) -> 
         for i, s in enumerate(visitor_socks)
     ]
     ready.set()
+    started = (cpu_seconds(server_pid), time.process_time(), os.getloadavg()[0])
     await asyncio.gather(*visitor_tasks)
+    run.server_cpu = cpu_seconds(server_pid) - started[0]
+    run.client_cpu = time.process_time() - started[1]
+    run.load = (started[2] + os.getloadavg()[0]) / 2
     for task in agent_tasks:
         task.cancel()
     for sock in [*visitor_socks, *agent_socks]:
@@ -291,7 +319,7 @@ def one_run(args: argparse.Namespace, number: int) -> dict[str, Any]:
     cookies = prepare(env, args.agents)
     server = start_server(env, port, args.workers)
     try:
-        run = asyncio.run(load(port, cookies, args.visitors, args.seconds))
+        run = asyncio.run(load(port, cookies, args.visitors, args.seconds, server.pid))
     finally:
         stop_server(server)
         shutil.rmtree(work, ignore_errors=True)
@@ -310,17 +338,33 @@ def one_run(args: argparse.Namespace, number: int) -> dict[str, Any]:
         "replies": len(back),
         "reply_p50": percentile(back, 50),
         "reply_p99": percentile(back, 99),
+        # CPU per line (both directions), which other work on the machine does not change
+        # as it changes latency; and how busy the machine was.
+        "server_cpu_ms_per_line": 1000 * run.server_cpu / max(1, len(ms) + len(back)),
+        "server_cores": run.server_cpu / (args.seconds + 3),
+        "client_cores": run.client_cpu / (args.seconds + 3),
+        "load": run.load,
     }
     print(
         f"run {number}: {result['lines']} lines ({result['rate']:.0f}/s), lost {result['lost']}, "
         f"errors {result['errors']}; visitor->agent p50 {result['p50']:.1f} ms, "
         f"p95 {result['p95']:.1f}, p99 {result['p99']:.1f}, max {result['max']:.1f}; "
         f"agent->visitor ({result['replies']}) p50 {result['reply_p50']:.1f}, "
-        f"p99 {result['reply_p99']:.1f}",
+        f"p99 {result['reply_p99']:.1f}; server {result['server_cores']:.2f} cores "
+        f"({result['server_cpu_ms_per_line']:.2f} ms CPU a line), client "
+        f"{result['client_cores']:.2f} cores, load average {result['load']:.1f}",
         flush=True,
     )
     if run.errors:
         print(f"  first error: {run.errors[0]}", flush=True)
+    # Where the tail comes from: the seconds with the slowest lines.
+    start = min((t for t, _ in run.timeline), default=0.0)
+    worst: dict[int, float] = {}
+    for sent, latency in run.timeline:
+        second = int(sent - start)
+        worst[second] = max(worst.get(second, 0.0), latency * 1000)
+    slowest = sorted(worst.items(), key=lambda kv: -kv[1])[:6]
+    print("  slowest seconds: " + ", ".join(f"{s}s {ms:.0f} ms" for s, ms in sorted(slowest)))
     return result
 
 
@@ -340,7 +384,19 @@ def main() -> None:
     results = [one_run(args, n + 1) for n in range(args.runs)]
     summary = {
         key: statistics.median(r[key] for r in results)
-        for key in ("p50", "p95", "p99", "max", "rate", "reply_p50", "reply_p99")
+        for key in (
+            "p50",
+            "p95",
+            "p99",
+            "max",
+            "rate",
+            "reply_p50",
+            "reply_p99",
+            "server_cpu_ms_per_line",
+            "server_cores",
+            "client_cores",
+            "load",
+        )
     }
     summary["lost"] = sum(r["lost"] for r in results)
     summary["errors"] = sum(r["errors"] for r in results)

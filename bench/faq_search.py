@@ -10,9 +10,10 @@ other language, single generic words, long questions and queries about nothing t
 covers. Each query is timed twice: `search_articles()` (what the page calls: the index's
 freshness check, the engine, the rows) and the whole page through Django's test client
 (`GET /faq/<language>/?q=…`), the database connection closed after each request, untimed,
-as Django does with CONN_MAX_AGE 0. The measurement runs --runs times in one process; each
-run also times the index rebuild after one article is edited. Prints p50/p95/p99 per run
-and the median over runs, and how often the intended article comes first.
+as Django does with CONN_MAX_AGE 0. Wall clock, and beside it the process's CPU time (less
+sensitive to whatever else runs on the machine). The measurement runs --runs times in one
+process; each run also times the index rebuild after one article is edited. Prints p50, p95
+and p99 per run and the median over runs, and how often the intended article comes first.
 """
 
 from __future__ import annotations
@@ -421,19 +422,21 @@ def one_run(asked: list[Query], ids: dict[tuple[str, str], int]) -> dict[str, An
     from answerdesk.knowledge.actions import search_articles
     from answerdesk.knowledge.models import Article
 
-    engine, page = [], []
+    engine, page, engine_cpu, page_cpu = [], [], [], []
     # kind -> [queries about one article, found first, found in the first three]
     hits: dict[str, list[int]] = {}
     client = Client()
     # Each query through the engine, then as a page: this VM's noise falls on both alike.
     for query in asked:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         found = search_articles(query.text, query.language)
         engine.append((time.perf_counter() - started) * 1000)
+        engine_cpu.append((time.process_time() - cpu) * 1000)
         url = f"/faq/{query.language}/?" + urlencode({"q": query.text})
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         page.append((time.perf_counter() - started) * 1000)
+        page_cpu.append((time.process_time() - cpu) * 1000)
         connection.close()
         if response.status_code != 200:
             raise SystemExit(f"{url}: HTTP {response.status_code}")
@@ -459,6 +462,8 @@ def one_run(asked: list[Query], ids: dict[tuple[str, str], int]) -> dict[str, An
     return {
         "engine": stats(engine),
         "page": stats(page),
+        "engine CPU": stats(engine_cpu),
+        "page CPU": stats(page_cpu),
         "rebuild_s": rebuild,
         "hits": hits,
     }
@@ -517,7 +522,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
     median = {
         part: {s: statistics.median(r[part][s] for r in runs) for s in runs[0][part]}
-        for part in ("engine", "page")
+        for part in ("engine", "page", "engine CPU", "page CPU")
     }
     rebuild = statistics.median(r["rebuild_s"] for r in runs)
     kinds = {q.kind for q in asked}
@@ -527,12 +532,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         f" {os.cpu_count()} cores; median of {args.runs} runs\n"
     )
     print(f"{'':<36}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}  goal (p95)")
-    for part, label in (("engine", "search_articles()"), ("page", "GET /faq/<lang>/?q= (page)")):
+    for part, label in (
+        ("engine", "search_articles()"),
+        ("page", "GET /faq/<lang>/?q= (page)"),
+        ("engine CPU", "  CPU time of search_articles()"),
+        ("page CPU", "  CPU time of the page"),
+    ):
         s = median[part]
         verdict = "met" if s["p95"] <= GOAL_P95_MS else "MISSED"
         print(
             f"{label:<36}{s['p50']:>9.1f}{s['p95']:>9.1f}{s['p99']:>9.1f}{s['max']:>9.1f}"
-            f"  ≤ {GOAL_P95_MS:.0f} ms {verdict}"
+            + ("" if "CPU" in part else f"  ≤ {GOAL_P95_MS:.0f} ms {verdict}")
         )
     print(
         f"\nindex: encoder loaded in {load:.1f} s, built from scratch in {build:.1f} s,"

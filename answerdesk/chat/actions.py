@@ -1,9 +1,9 @@
 """What happens in a chat: start it, store each line, take it, end it, or leave a message.
 
 Every line is committed as a tickets.Message (channel chat) before the consumer relays it,
-so a line the other side saw is a line the desk kept. Access is checked by the caller
-(answerdesk.chat.access), except in do_write_lines, which checks each agent's line itself
-when its batch is written.
+so a line the other side saw is a line the desk kept (line_store.py writes them in batches).
+Access is checked by the caller (answerdesk.chat.access); these functions trust the chat
+they are given.
 """
 
 from __future__ import annotations
@@ -11,16 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from answerdesk.chat.access import check_agent_chat, hash_token
+from answerdesk.chat.access import hash_token
 from answerdesk.chat.error_codes import ChatError, ChatErrorCode
 from answerdesk.chat.models import ChatSession
 from answerdesk.chat.payloads import line_payload
@@ -34,7 +33,6 @@ ACTOR = "live chat"
 SUBJECT_CHARS = 100
 # Below this the language model is guessing (a short "ok merci"): the page's language wins.
 SURE_LANGUAGE = 0.9
-_REOPEN = (Ticket.Status.WAITING, Ticket.Status.SOLVED, Ticket.Status.CLOSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +58,8 @@ def _contact(email: str, name: str, now: dt.datetime) -> Contact:
     return contact
 
 
-def _read(text: str, reader: Reader | None) -> Understanding:
+def read_line(text: str, reader: Reader | None = None) -> Understanding:
+    """Language, kind and asks of a visitor's line (about 1 ms)."""
     return (reader or current_reader()).read("", text)
 
 
@@ -69,8 +68,9 @@ def _message_id() -> str:
     return f"chat-{uuid.uuid4().hex}@answerdesk.invalid"
 
 
-def _inbound(chat: ChatSession, text: str, read: Understanding, now: dt.datetime) -> Message:
-    return Message.objects.create(
+def inbound_message(chat: ChatSession, text: str, read: Understanding, now: dt.datetime) -> Message:
+    """A visitor's line as a message of the chat's ticket (unsaved)."""
+    return Message(
         ticket=chat.ticket,
         direction=Message.Direction.INBOUND,
         channel=Channel.CHAT,
@@ -121,7 +121,7 @@ def do_start_chat(
     """A new chat: the contact found or made by email, a new ticket (channel chat,
     unassigned, with its first-response target) and the first line."""
     now = now or timezone.now()
-    read = _read(text, reader)
+    read = read_line(text, reader)
     contact = _contact(email, name, now)
     ticket = Ticket(
         subject=_subject(text),
@@ -144,124 +144,13 @@ def do_start_chat(
         origin=origin[:300],
         created_at=now,
     )
-    first = _inbound(chat, text, read, now)
+    first = inbound_message(chat, text, read, now)
+    first.save()
     events.ticket_created(ticket, first.pk, reason="live chat started", at=now).save()
     return Started(chat, token, line_payload(first, chat.pk, ref))
 
 
-@dataclass(frozen=True, slots=True)
-class PendingLine:
-    """A visitor's line on its way to the database (answerdesk.chat.writer batches them)."""
-
-    chat_pk: int
-    text: str
-    ref: str
-    at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class AgentLine:
-    """An agent's line on its way; access is checked when its batch is written."""
-
-    agent: AbstractBaseUser
-    chat_pk: int
-    text: str
-    ref: str
-    at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Written:
-    line: dict[str, Any]
-    taken: bool = False  # an agent's line that took a waiting chat
-
-
-def do_write_lines(
-    jobs: Sequence[PendingLine | AgentLine],
-    *,
-    reader: Reader | None = None,
-    after: Callable[[], object] | None = None,
-) -> list[Written | Exception]:
-    """Store chat lines, the visitors' with what each asks, in one transaction; for each,
-    the line to relay or why it was refused.
-
-    One commit for every line that arrived while the previous batch was being written
-    (group commit): with SQLite's synchronous=FULL a commit waits for the disk, about 5 ms
-    here, and one commit a line capped a process well under 200 lines/s
-    (docs/PERFORMANCE.md). A line that fails is rolled back alone (a savepoint each). No
-    timeline event per line: the lines are on the ticket's thread, and the timeline
-    records the chat's milestones (started, taken, first answer, ended).
-    """
-    # Before the transaction, which on SQLite holds the write lock while it runs: read
-    # the visitors' lines, and check each agent's access to the chat (as of now).
-    ready: list[Understanding | ChatSession | Exception] = []
-    for job in jobs:
-        try:
-            if isinstance(job, PendingLine):
-                ready.append(_read(job.text, reader))
-            else:
-                ready.append(check_agent_chat(job.agent, job.chat_pk))
-        except ChatError as refused:
-            ready.append(refused)
-    results: list[Written | Exception] = []
-    with transaction.atomic():
-        chat_pks = {job.chat_pk for job in jobs if isinstance(job, PendingLine)}
-        chats = {
-            c.pk: c for c in ChatSession.objects.select_related("ticket").filter(pk__in=chat_pks)
-        }
-        for job, prepared in zip(jobs, ready, strict=True):
-            if isinstance(prepared, Exception):
-                results.append(prepared)
-                continue
-            try:
-                with transaction.atomic():
-                    if isinstance(job, PendingLine):
-                        assert isinstance(prepared, Understanding)
-                        line = _visitor_line(chats.get(job.chat_pk), job, prepared)
-                        results.append(Written(line))
-                    else:
-                        assert isinstance(prepared, ChatSession)
-                        line, taken = _agent_line(prepared, job.agent, job.text, job.ref, job.at)
-                        results.append(Written(line, taken))
-            except (ChatError, DatabaseError) as failed:
-                results.append(failed)
-        if after is not None:
-            after()  # in the same commit (the writer's presence heartbeats)
-    return results
-
-
-def _visitor_line(
-    chat: ChatSession | None, line: PendingLine, read: Understanding
-) -> dict[str, Any]:
-    if chat is None:
-        raise ChatError(ChatErrorCode.NO_CHAT)
-    if chat.status == ChatSession.Status.ENDED:
-        raise ChatError(ChatErrorCode.ENDED)
-    message = _inbound(chat, line.text, read, line.at)
-    ticket = chat.ticket
-    if ticket.status in _REOPEN:
-        # An agent marked it solved while the visitor was still writing: it needs one again.
-        _status(ticket, Ticket.Status.OPEN, reason="the customer wrote again", at=line.at)
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=line.at)
-    return line_payload(message, chat.pk, line.ref)
-
-
-def do_visitor_line(
-    chat_pk: int,
-    text: str,
-    *,
-    ref: str = "",
-    reader: Reader | None = None,
-    now: dt.datetime | None = None,
-) -> dict[str, Any]:
-    """One visitor line alone (a batch of one): stored, or ChatError."""
-    result = do_write_lines([PendingLine(chat_pk, text, ref, now or timezone.now())], reader=reader)
-    if isinstance(result[0], Exception):
-        raise result[0]
-    return result[0].line
-
-
-def _status(
+def set_chat_status(
     ticket: Ticket, status: str, *, reason: str, at: dt.datetime, actor_pk: int | None = None
 ) -> None:
     old = ticket.status
@@ -291,7 +180,7 @@ def _take(chat: ChatSession, agent: AbstractBaseUser, now: dt.datetime) -> bool:
         chat.save(update_fields=["status", "agent"])
         changed = True
     if ticket.status == Ticket.Status.NEW:
-        _status(ticket, Ticket.Status.OPEN, reason="chat taken", at=now, actor_pk=agent.pk)
+        set_chat_status(ticket, Ticket.Status.OPEN, reason="chat taken", at=now, actor_pk=agent.pk)
     return changed
 
 
@@ -315,10 +204,10 @@ def do_agent_line(
     """Store the agent's line (access checked by the caller); an agent who answers a
     waiting chat takes it. Returns the line and whether the chat changed hands (the
     other agents' lists need to know)."""
-    return _agent_line(chat, agent, text, ref, now or timezone.now())
+    return agent_line(chat, agent, text, ref, now or timezone.now())
 
 
-def _agent_line(
+def agent_line(
     chat: ChatSession, agent: AbstractBaseUser, text: str, ref: str, now: dt.datetime
 ) -> tuple[dict[str, Any], bool]:
     if chat.status == ChatSession.Status.ENDED:
@@ -370,7 +259,9 @@ def do_end(
     )
     if last == Message.Direction.OUTBOUND:
         actor = int(by.pk) if by is not None else None
-        _status(chat.ticket, Ticket.Status.SOLVED, reason="chat ended", at=now, actor_pk=actor)
+        set_chat_status(
+            chat.ticket, Ticket.Status.SOLVED, reason="chat ended", at=now, actor_pk=actor
+        )
     return True
 
 

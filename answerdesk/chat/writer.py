@@ -14,21 +14,18 @@ from collections.abc import Callable, Sequence
 
 from django.utils import timezone
 
-from answerdesk.chat import actions, presence
-from answerdesk.chat.actions import AgentLine, PendingLine, Written
+from answerdesk.chat import presence
 from answerdesk.chat.db_thread import in_db_thread
+from answerdesk.chat.line_store import Job, Result, Written, do_write_lines
 
 # Enough to drain a burst in a few commits; small enough that one batch's reading (about
 # 1 ms a line) keeps the first line of the batch waiting little.
 MAX_BATCH = 50
-Job = PendingLine | AgentLine
-Store = Callable[[Sequence[Job], Sequence[str]], list[Written | Exception]]
+Store = Callable[[Sequence[Job], Sequence[str]], list[Result]]
 
 
-def store_batch(jobs: Sequence[Job], touched: Sequence[str]) -> list[Written | Exception]:
-    return actions.do_write_lines(
-        jobs, after=lambda: presence.do_touch_many(touched, timezone.now())
-    )
+def store_batch(jobs: Sequence[Job], touched: Sequence[str]) -> list[Result]:
+    return do_write_lines(jobs, after=lambda: presence.do_touch_many(touched, timezone.now()))
 
 
 class LineWriter:

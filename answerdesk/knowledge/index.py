@@ -37,9 +37,9 @@ def topic_key(article: Article) -> str:
 class ReusingEmbedder:
     """Encodes an index's texts through `inner`, reusing the vectors of texts the previous
     build encoded: after an edit only the changed article is encoded again. A fresh build
-    of 5,000 articles takes about 20 s of encoding (bench/faq_search.py), and every process
-    rebuilds after every edit. Queries (after `finish()`) go straight to `inner` and are
-    not kept."""
+    of 5,000 articles takes 30 to 50 s on the 2-core development VM, a rebuild after one
+    edit about 1 s (bench/faq_search.py), and every process rebuilds after every edit.
+    Queries (after `finish()`) go straight to `inner` and are not kept."""
 
     def __init__(self, inner: Embedder, previous: dict[str, NDArray[np.float32]]) -> None:
         self.inner = inner

@@ -18,6 +18,7 @@ from typing import Protocol
 import bm25s
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import ThreadpoolController
 
 # Meaning weighs more than shared words: customers rarely use the article's words, and
 # across languages there are none. A confident suggestion is quoted to the customer in the
@@ -91,8 +92,8 @@ class SuggestionIndex:
         self.embedder = embedder
         self._bm25 = bm25s.BM25()
         # Each article's topic as a number: the best score per topic is then one numpy
-        # call, not a Python loop over the articles (bench/faq_search.py: with 5,000
-        # articles the loops took 70 ms of a 100 ms search).
+        # call, not Python loops over articles and topics (with 5,000 articles, those
+        # loops cost 15–20 ms a search: bench/faq_search.py, docs/PERFORMANCE.md).
         numbers: dict[str, int] = {}
         self._topic_ids = np.array(
             [numbers.setdefault(a.topic or f"#{a.key}", len(numbers)) for a in self.articles],
@@ -128,9 +129,14 @@ class SuggestionIndex:
         if not self.articles or not asks:
             return [[] for _ in asks]
         encoded = normalised(self.embedder.encode(list(asks)))
-        by_piece = encoded @ self._piece_vectors.T
-        best_piece = np.maximum.reduceat(by_piece, self._piece_starts, axis=1)
-        semantic = (encoded @ self._vectors.T + best_piece) / 2
+        # One BLAS thread, as for the encoder: these products are too small to gain from a
+        # second one, and waiting for it while the other core is busy (another worker,
+        # another request) made a search over 5,000 articles take twice as long
+        # (bench/faq_search.py).
+        with _blas().limit(limits=1, user_api="blas"):
+            by_piece = encoded @ self._piece_vectors.T
+            best_piece = np.maximum.reduceat(by_piece, self._piece_starts, axis=1)
+            semantic = (encoded @ self._vectors.T + best_piece) / 2
         found = []
         for row, ask in zip(semantic, asks, strict=True):
             tokens = words(ask)
@@ -176,6 +182,11 @@ def normalised(vectors: NDArray[np.float32]) -> NDArray[np.float32]:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     normalised: NDArray[np.float32] = matrix / np.maximum(norms, math.ulp(1.0))
     return normalised
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
 
 
 @cache

@@ -26,7 +26,9 @@ def _reader_loaded() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_chat_state(settings: LazySettings, monkeypatch: pytest.MonkeyPatch) -> None:
     # A new in-memory layer (changing the setting drops the cached one) and new limits.
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "answerdesk.chat.layers.InMemoryChannelLayer"}
+    }
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     settings.ANSWERDESK_PUBLIC_URL = "http://testserver"
     settings.ANSWERDESK_CHAT_ALLOWED_ORIGINS = ["https://shop.example.com"]

@@ -107,7 +107,7 @@ def test_the_home_page_offers_the_faq_search_and_its_categories(client: Client, 
 
 
 def main_part(page) -> str:
-    text = page.content.decode()
+    text: str = page.content.decode()
     return text[text.index('<main id="content">') : text.index("</main>")]
 
 
@@ -242,7 +242,9 @@ def test_a_visitors_answer_is_recorded_once_per_session(client: Client, delivery
     assert page.context["voted"] == "yes"
     assert 'name="helpful"' not in page.content.decode()
     # The session key itself is not kept.
-    assert client.session.session_key not in stored.session
+    key = client.session.session_key
+    assert key
+    assert key not in stored.session
 
 
 def test_another_session_and_another_article_count_apart(client: Client, delivery_fr):

@@ -34,5 +34,8 @@ class Command(BaseCommand):
             host=options["host"],
             port=options["port"],
             workers=options["workers"],
+            # Chat frames are a few hundred bytes: compressing each cost a third of the
+            # event loop's time under bench/chat_latency.py for next to no bandwidth.
+            ws_per_message_deflate=False,
             log_level="info",
         )
