@@ -156,7 +156,9 @@ ANSWERDESK_PORTAL_MAX_PER_HOUR = int(os.environ.get("ANSWERDESK_PORTAL_MAX_PER_H
 ANSWERDESK_PHONE_REGION = os.environ.get("ANSWERDESK_PHONE_REGION", "FR")
 # Attachments to the contact form: how many, and how large each and together.
 ANSWERDESK_PORTAL_MAX_FILES = int(os.environ.get("ANSWERDESK_PORTAL_MAX_FILES", 3))
-ANSWERDESK_PORTAL_MAX_FILE_BYTES = int(os.environ.get("ANSWERDESK_PORTAL_MAX_FILE_BYTES", 5 * 2**20))
+ANSWERDESK_PORTAL_MAX_FILE_BYTES = int(
+    os.environ.get("ANSWERDESK_PORTAL_MAX_FILE_BYTES", 5 * 2**20)
+)
 ANSWERDESK_PORTAL_MAX_TOTAL_BYTES = int(
     os.environ.get("ANSWERDESK_PORTAL_MAX_TOTAL_BYTES", 10 * 2**20)
 )

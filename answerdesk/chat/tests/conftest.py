@@ -11,6 +11,7 @@ from django.conf import LazySettings
 from django.test import Client
 
 from answerdesk.chat import consumers
+from answerdesk.chat.access import forget_users
 from answerdesk.chat.limits import AddressLimits
 from answerdesk.chat.tests.sockets import Socket
 from answerdesk.learning.readers import current_reader
@@ -33,6 +34,8 @@ def _fresh_chat_state(settings: LazySettings, monkeypatch: pytest.MonkeyPatch) -
     settings.ANSWERDESK_PUBLIC_URL = "http://testserver"
     settings.ANSWERDESK_CHAT_ALLOWED_ORIGINS = ["https://shop.example.com"]
     monkeypatch.setattr(consumers, "addresses", AddressLimits())
+    # Users are remembered for seconds; a test's users are not the previous test's.
+    forget_users()
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 import uvicorn
+from asgiref.sync import SyncToAsync
+from django.db import connections
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from answerdesk.chat.models import ChatSession
@@ -53,6 +55,9 @@ def asgi_server(settings) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
+    # The chat keeps its database thread's connection open (answerdesk/chat/db_thread.py);
+    # close it, or PostgreSQL will not drop the test database.
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(10)
 
 
 @pytest.fixture
@@ -178,6 +183,9 @@ def test_a_visitor_on_another_site_chats_with_an_agent_in_the_desk(
     ]
     assert ticket.channel == Channel.CHAT
     assert ChatSession.objects.get().origin == shop
+    # Opened inside Playwright's event loop, this connection is not the one pytest-django
+    # closes: close it, or PostgreSQL will not drop the test database.
+    connections.close_all()
 
 
 def _you(page: Any) -> str:

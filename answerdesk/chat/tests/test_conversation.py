@@ -17,6 +17,10 @@ QUESTION_FR = "Bonjour, ma commande 4512 n'est pas arrivée. Quand sera-t-elle l
 FOLLOW_UP_FR = "Et puis-je payer en trois fois ?"
 ANSWER_FR = "Bonjour Marie, elle sera livrée jeudi, et oui, le paiement en trois fois est possible."
 
+# Transactional: the consumers' database calls (channels' among them) close connections
+# that are inside a transaction, which on PostgreSQL would end the test's own.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 def run(scenario: Any) -> Any:
     return async_to_sync(scenario)()

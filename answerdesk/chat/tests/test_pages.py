@@ -47,6 +47,7 @@ def test_the_widget_script_speaks_french_when_asked(client, how):
     with translation.override("fr"):
         assert config["strings"] == widget_strings()
         assert config["strings"]["open"] == gettext("Chat with us")  # type: ignore[index]
+    assert config["strings"]["open"] != "Chat with us"  # type: ignore[index]
 
 
 def test_an_unknown_language_falls_back(client):
@@ -86,3 +87,4 @@ def test_the_chats_page_in_french(client, make_staff):
     with translation.override("fr"):
         assert gettext("Take this chat") in page
         assert gettext("Chats") in page
+    assert "Take this chat" not in page

@@ -25,10 +25,13 @@ def _redis_answers() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(
-    "ANSWERDESK_TEST_REDIS_URL" not in os.environ and not _redis_answers(),
-    reason="no Redis on 127.0.0.1:6379",
-)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        "ANSWERDESK_TEST_REDIS_URL" not in os.environ and not _redis_answers(),
+        reason="no Redis on 127.0.0.1:6379",
+    ),
+]
 
 
 def test_a_line_crosses_the_redis_layer(settings, make_staff, agent_cookie):

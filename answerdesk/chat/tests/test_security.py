@@ -20,6 +20,10 @@ from answerdesk.tickets.models import Message, Ticket
 
 TOO_LONG = "That message is too long: at most %(n)d characters."
 
+# Transactional: the consumers' database calls (channels' among them) close connections
+# that are inside a transaction, which on PostgreSQL would end the test's own.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 def run(scenario: Any) -> Any:
     return async_to_sync(scenario)()
@@ -252,6 +256,7 @@ def test_a_refusal_reads_in_english_or_in_french(db):
     # In the French catalogue's words (regenerated with the release, so compared with
     # whatever it says for this text today).
     assert french["message"] == in_french(TOO_LONG) % {"n": 2000}
+    assert french["message"] != english["message"]
 
 
 def test_a_flood_is_refused_with_a_clear_message_and_nothing_past_the_limit_is_kept(db, settings):

@@ -4,7 +4,7 @@ feedback counts editors see."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from answerdesk.knowledge.access import may_edit_faq
@@ -97,6 +97,14 @@ def test_the_desk_header_links_to_the_editor_for_editors_only(client: Client, ma
     assert 'href="/desk/faq/"' not in client.get("/desk/inbox/mine/").content.decode()
     client.force_login(make_staff("supervisor", "sofia"))
     assert 'href="/desk/faq/"' in client.get("/desk/inbox/mine/").content.decode()
+    # The permission given to a group of writers works as well as to a user.
+    writer = make_staff("agent", "hugo")
+    writers = Group.objects.create(name="faq writers")
+    writers.permissions.add(Permission.objects.get(codename="change_article"))
+    writer.groups.add(writers)
+    client.force_login(writer)
+    assert 'href="/desk/faq/"' in client.get("/desk/inbox/mine/").content.decode()
+    assert client.get("/desk/faq/").status_code == 200
 
 
 # --- editing -------------------------------------------------------------------------------
