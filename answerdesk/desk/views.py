@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -36,6 +35,7 @@ from answerdesk.desk.forms import (
     kind_choices,
 )
 from answerdesk.desk.models import Notification
+from answerdesk.desk.paging import TicketPaginator
 from answerdesk.desk.preferences import save_preferences
 from answerdesk.desk.search import add_snippets, search_tickets
 from answerdesk.learning.actions import CorrectionError
@@ -91,7 +91,7 @@ def inbox(request: HttpRequest, view: str = "mine") -> HttpResponse:
     sort = request.GET.get("sort", "due")
     now = timezone.now()
     tickets = inboxes.inbox(visible_tickets(request.user), chosen, filters, sort, request.user, now)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = TicketPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     layout = _layout(request)
     context = {
         **layout,
@@ -344,10 +344,8 @@ def search(request: HttpRequest) -> HttpResponse:
     page = None
     if query.strip():
         found = search_tickets(query, filters.apply(visible_tickets(request.user)))
-        # Prefetched for the page's rows only: joined, they would be read for every match.
-        found = found.prefetch_related("contact", "assignee")
-        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-        add_snippets(query, page.object_list)  # type: ignore[arg-type]
+        page = TicketPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+        add_snippets(query, page)
     context = {**_layout(request), "q": query, "page": page, "filters": filters}
     return render(request, "desk/search.html", context)
 

@@ -7,14 +7,18 @@ from email import message_from_bytes
 from email.policy import default
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from answerdesk.desk.models import CannedReply
+from answerdesk.desk.search import search_tickets
 from answerdesk.mail.actions import do_accept, do_process
 from answerdesk.mail.models import OutboundMessage
 from answerdesk.mail.tests.mails import make_mail
-from answerdesk.tickets.models import AgentProfile, Message, Ticket, TicketEvent
+from answerdesk.tickets.access import visible_tickets
+from answerdesk.tickets.models import AgentProfile, Contact, Message, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -274,6 +278,60 @@ def test_search_finds_tickets_with_a_snippet_and_respects_access(signed_in, make
     assert [t.pk for t in page.context["page"]] == [mine.pk]
     assert "grésille" in page.content.decode()
     assert signed_in.get("/desk/search/", {"q": '\x00 AND ("*'}).status_code == 200
+
+
+def test_pages_keep_the_order_and_bring_contacts_and_assignees(
+    signed_in, agent, django_assert_num_queries
+):
+    """Inbox and search pages read the page's ticket ids in order, then those tickets with
+    their contact and assignee (desk.paging)."""
+    now = timezone.now()
+    contact = Contact.objects.create(name="Zoé Lampion")
+    tickets = Ticket.objects.bulk_create(
+        Ticket(
+            subject=f"Lampe {n}",
+            channel="email",
+            contact=contact,
+            assignee=agent if n % 3 else None,
+            priority=1 + n % 4,
+            due_at=now + dt.timedelta(hours=n % 7),
+            created_at=now - dt.timedelta(minutes=n),
+        )
+        for n in range(60)
+    )
+    Message.objects.bulk_create(
+        Message(
+            ticket=t,
+            direction=Message.Direction.INBOUND,
+            channel="email",
+            message_id=f"m{t.pk}@x.fr",
+            subject=t.subject,
+            text="lampe " * (1 + t.pk % 5),
+            sent_at=now,
+        )
+        for t in tickets
+    )
+    # Priority first, then due first, then the oldest ticket.
+    by_priority = sorted(tickets, key=lambda t: (-t.priority, t.due_at, t.pk))
+    ranked = search_tickets("lampe", visible_tickets(agent)).values_list("pk", flat=True)
+
+    for url, expected in (
+        ("/desk/inbox/open/?sort=priority", [t.pk for t in by_priority]),
+        ("/desk/search/?q=lampe", list(ranked)),
+    ):
+        queries = []
+        for number, shown in ((1, expected[:50]), (2, expected[50:])):
+            with CaptureQueriesContext(connection) as captured:
+                page = signed_in.get(f"{url}&page={number}")
+            queries.append(len(captured))
+
+            rows = list(page.context["page"])
+            assert [t.pk for t in rows] == shown, (url, number)
+            with django_assert_num_queries(0):
+                assert {t.contact.name for t in rows} == {"Zoé Lampion"}
+                assert {t.assignee for t in rows} == {agent, None}
+            assert "Zoé Lampion" in page.content.decode()
+        assert queries[0] == queries[1], url  # 50 rows or 10: no query per row
 
 
 def test_only_a_supervisor_merges(signed_in, blob_store):

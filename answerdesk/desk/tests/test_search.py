@@ -430,9 +430,31 @@ def test_postgresql_uses_the_gin_index():
     assert found("numéro 1234") == [busy[1234 % 300].pk]
 
 
+def test_sqlite_ranks_only_the_newest_matching_messages(monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL ranks all matches or none: see the test below")
+    # Messages are stored oldest first, as the mail arrives.
+    older = ticket("Garantie", age_days=40)
+    message(older, "Garantie")
+    best = ticket("Garantie", age_days=30)
+    message(best, "Garantie")  # the word is all of the subject and all of the text
+    in_passing = ticket("Question", age_days=2)
+    message(in_passing, "Une question sur ma commande. " + "Rien à voir ici. " * 20 + "garantie")
+    in_subject = ticket("Garantie de ma lampe", age_days=1)
+    message(in_subject, "Ma lampe est-elle sous garantie ?")
+    assert found("garantie") == [best.pk, older.pk, in_subject.pk, in_passing.pk]
+
+    monkeypatch.setattr(search, "SQLITE_RANKED_MESSAGES", 2)
+
+    # The two newest matching messages are ranked, the better first; the tickets matched
+    # only by older messages follow, newest first, however well they match.
+    assert found("garantie") == [in_subject.pk, in_passing.pk, best.pk, older.pk]
+    assert search_tickets("garantie", Ticket.objects.all()).count() == 4
+
+
 def test_postgresql_ranks_only_up_to_a_number_of_matching_messages(monkeypatch):
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite ranks every match")
+        pytest.skip("SQLite ranks the newest matches: see the test above")
     in_subject = ticket("Garantie", age_days=2)
     message(in_subject, "Sous garantie ?")
     in_text = ticket("Question", age_days=1)
