@@ -8,7 +8,7 @@ Per run: a fresh SQLite database (or the given one, flushed), `answerdesk serve`
 in a subprocess with the flood limits raised for one client address, and, in this process,
 --agents desk sockets (logged-in sessions) and --visitors widget sockets made with the
 `websockets` package, as a browser's would be (Origin, permessage-deflate). Each visitor
-starts a chat; each chat is opened by one agent (round robin). Then every visitor sends a
+starts a chat; each chat is taken by one agent (round robin). Then every visitor sends a
 line every 0.8-1.2 s for --seconds, preceded by a typing frame as the widget sends; agents
 answer one line in five. Latency is send -> the agent's socket receiving that line (both
 clocks are this process's): the server stores the line (with its asks read) before relaying
@@ -116,15 +116,17 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[str]:
-    server = subprocess.Popen(
-        [str(SCRIPT), "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen[str]:
+    # The log to a file: a pipe nobody reads would block the server once full.
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [str(SCRIPT), "serve", "--port", str(port), "--workers", str(workers)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -132,9 +134,7 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
                 return server
         except OSError:
             if server.poll() is not None:
-                raise RuntimeError(  # noqa: B904 (the server's error is the one to read)
-                    f"the server stopped: {server.stderr.read() if server.stderr else ''}"
-                )
+                raise RuntimeError(f"the server stopped: {log.read_text()[-2000:]}")  # noqa: B904
             time.sleep(0.2)
     raise RuntimeError("the server did not start")
 
@@ -176,7 +176,9 @@ async def agent_loop(index: int, sock: ClientConnection, run: Run, agents: int) 
             mine = chat["status"] == "waiting" and chat["chat"] % agents == index
             if mine and chat["chat"] not in run.chats:
                 run.chats[chat["chat"]] = index
-                await sock.send(json.dumps({"type": "open", "chat": chat["chat"]}))
+                # As an agent does when a chat comes in: take it (the ticket becomes
+                # theirs, the other agents' lists drop it), then talk.
+                await sock.send(json.dumps({"type": "take", "chat": chat["chat"]}))
         elif kind == "line" and frame["line"]["from"] == "visitor":
             ref = frame["line"]["ref"]
             started = run.sent.pop(ref, None)
@@ -278,7 +280,7 @@ async def load(
     deadline = time.monotonic() + 30
     while len(run.chats) < visitors and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
-    await asyncio.sleep(1)  # the agents' "open" frames are in
+    await asyncio.sleep(2)  # the agents' "take" frames are in
     ready = asyncio.Event()
     visitor_tasks = [
         asyncio.create_task(visitor_loop(i, s, run, seconds, ready))
@@ -317,12 +319,16 @@ def one_run(args: argparse.Namespace, number: int) -> dict[str, Any]:
     if args.redis:
         env["ANSWERDESK_REDIS_URL"] = args.redis
     cookies = prepare(env, args.agents)
-    server = start_server(env, port, args.workers)
+    server = start_server(env, port, args.workers, work / "server.log")
     try:
         run = asyncio.run(load(port, cookies, args.visitors, args.seconds, server.pid))
     finally:
         stop_server(server)
+        log = (work / "server.log").read_text(errors="replace")
         shutil.rmtree(work, ignore_errors=True)
+    failures = [line for line in log.splitlines() if "Error" in line or "Exception" in line]
+    if failures:
+        print(f"  server log: {len(failures)} error lines, the last: {failures[-1][:300]}")
     ms = [x * 1000 for x in run.latencies]
     back = [x * 1000 for x in run.reply_latencies]
     result = {

@@ -1,10 +1,12 @@
 """The two websocket ends of a chat: the visitor's widget and the agent's chats page.
 
-Thin: parse and check each frame (frames.py), apply the flood limits (limits.py), call one
-action in a worker thread, then relay through the channel layer. Groups: "chat.<id>" for a
-chat's lines, typing and end (its visitor and the agents who opened it); "chat.agents" for
-changes to the desk's list; "chat.visitors" for whether an agent is online. No frame, however
-malformed, ends the connection: the sender gets an error frame and can go on.
+Thin: parse and check each frame (frames.py), apply the flood limits (limits.py), hand the
+work to the database thread (lines through the batching writer, writer.py), then relay
+through the channel layer. Groups: "chat.<id>" for a chat's lines, typing and end (its
+visitor and the agents who opened it); "chat.agents" for changes to the desk's list;
+"chat.visitors" for whether an agent is online. No frame, however malformed, ends the
+connection: the sender gets an error frame and can go on (only a flood that goes on after
+MAX_REFUSED refusals is cut off).
 """
 
 from __future__ import annotations
@@ -131,6 +133,19 @@ class _ChatSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels has
     async def broadcast(self, group: str, event: dict[str, Any]) -> None:
         await self.channel_layer.group_send(group, event)
 
+    async def relay(self, chat_pk: int, line: dict[str, Any]) -> None:
+        """Send a stored line to both sides. Should the layer fail (Redis unreachable or
+        timing out), the sender still hears that it is stored, so it is not sent twice;
+        the other side finds it in the transcript when it reconnects or reopens the chat."""
+        try:
+            await self.broadcast(chat_group(chat_pk), {"type": "chat.line", "line": line})
+        except Exception:
+            log.exception("chat line %s stored but not relayed", line["id"])
+            await self.chat_line({"line": line})
+
+    async def chat_line(self, event: dict[str, Any]) -> None:
+        raise NotImplementedError
+
     async def _listed(self, chat_pk: int) -> None:
         """Tell the desk's lists what this chat looks like now (each agent's socket filters
         out what its agent may not see)."""
@@ -254,7 +269,7 @@ class VisitorConsumer(_ChatSocket):
             }
         )
         await self._bind(chat.pk)
-        await self.broadcast(chat_group(chat.pk), {"type": "chat.line", "line": started.line})
+        await self.relay(chat.pk, started.line)
 
     async def line(self, frame: Line) -> None:
         if self.chat_pk is None:
@@ -273,7 +288,7 @@ class VisitorConsumer(_ChatSocket):
         read = await sync_to_async(actions.read_line, thread_sensitive=False)(frame.text)
         pending = PendingLine(self.chat_pk, frame.text, frame.ref, at, read)
         line = (await line_writer().write(pending)).line
-        await self.broadcast(chat_group(self.chat_pk), {"type": "chat.line", "line": line})
+        await self.relay(self.chat_pk, line)
 
     async def leave_message(self, frame: LeaveMessage) -> None:
         per_hour = settings.ANSWERDESK_CHAT_IP_CHATS_PER_HOUR
@@ -407,7 +422,7 @@ class AgentConsumer(_ChatSocket):
             await self._follow(chat_pk)
             if written.taken:  # the visitor hears who joined, then what they say
                 await self._taken(chat_pk)
-            await self.broadcast(chat_group(chat_pk), {"type": "chat.line", "line": written.line})
+            await self.relay(chat_pk, written.line)
             return
         chat = await _db(check_agent_chat, self.user, chat_pk)
         if isinstance(frame, ChatAction) and frame.action == "open":

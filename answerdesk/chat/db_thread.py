@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -33,7 +34,7 @@ def _checkpoint_forever(name: str) -> None:
     db = sqlite3.connect(name, timeout=30)
     try:
         while True:
-            threading.Event().wait(CHECKPOINT_SECONDS)
+            time.sleep(CHECKPOINT_SECONDS)
             # PASSIVE never blocks a writer; the sqlite3 module releases the GIL meanwhile.
             db.execute("PRAGMA wal_checkpoint(PASSIVE)")
     finally:
