@@ -56,7 +56,8 @@ def sanitise(
             return inline_image_url(source[4:].strip("<>"))
         if source.lower().startswith(_REMOTE):
             if allow_remote_images:
-                return source
+                # A protocol-relative address takes the desk's scheme: say it, https.
+                return f"https:{source}" if source.startswith("//") else source
             blocked += 1
             return None
         return None  # data: and anything else: not worth the risk

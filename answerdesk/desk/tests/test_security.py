@@ -299,3 +299,9 @@ def test_a_hostile_attachment_is_served_as_a_download(client, make_staff, blob_s
     assert "\u202e" not in response["Content-Disposition"]
     assert "sandbox" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_protocol_relative_image_is_shown_over_https_when_asked() -> None:
+    # Found by the fragment test above: <img src=//> kept its bare "//".
+    assert 'src="https://"' in sanitise("<img src=//>", allow_remote_images=True).html
+    assert "src" not in sanitise("<img src=//x/y.png>").html
